@@ -1,0 +1,67 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Editorial meaning, decided once: how a gap, a page break, a note or a document is labelled.
+     The HTML and PDF stylesheets call these functions and only decide how to typeset them. -->
+<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="urn:teikit" exclude-result-prefixes="#all">
+
+  <!-- The words printed inside the brackets of a gap, as FRUS prints them:
+       "1 paragraph (8 lines) not declassified", "Omitted here is …". -->
+  <xsl:function name="tk:gap-label" as="xs:string">
+    <xsl:param name="gap" as="element(tei:gap)"/>
+    <xsl:sequence select="
+      if ($gap/tei:desc) then normalize-space(string($gap/tei:desc))
+      else if ($gap/@reason = 'not-declassified')
+        then normalize-space(string-join(($gap/@extent, 'not declassified'), ' '))
+      else normalize-space(string-join(($gap/@extent, $gap/@reason), ' '))"/>
+  </xsl:function>
+
+  <!-- Redactions are printed in italic inside roman brackets; editorial omissions in roman. -->
+  <xsl:function name="tk:gap-italic" as="xs:boolean">
+    <xsl:param name="gap" as="element(tei:gap)"/>
+    <xsl:sequence select="$gap/@reason = 'not-declassified'"/>
+  </xsl:function>
+
+  <!-- A gap that stands for a whole block rather than words inside one. -->
+  <xsl:function name="tk:gap-is-block" as="xs:boolean">
+    <xsl:param name="gap" as="element(tei:gap)"/>
+    <xsl:sequence select="exists($gap/parent::tei:div | $gap/parent::tei:body)"/>
+  </xsl:function>
+
+  <!-- The margin label of a page break of the original edition: "Page 1149". -->
+  <xsl:function name="tk:pb-label" as="xs:string">
+    <xsl:param name="pb" as="element(tei:pb)"/>
+    <xsl:sequence select="'Page ' || $pb/@n"/>
+  </xsl:function>
+
+  <!-- Anchor id of a page break, note or document: its xml:id, else a stable generated one. -->
+  <xsl:function name="tk:id" as="xs:string">
+    <xsl:param name="node" as="element()"/>
+    <xsl:sequence select="($node/@xml:id, generate-id($node))[1]"/>
+  </xsl:function>
+
+  <!-- Notes are numbered by @n as printed, never by a counter. -->
+  <xsl:function name="tk:note-label" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="string($note/@n)"/>
+  </xsl:function>
+
+  <!-- The printed number of a document: "321". -->
+  <xsl:function name="tk:doc-number" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="string($div/@n)"/>
+  </xsl:function>
+
+  <!-- The document's title: its first head without notes, with the subject head apart. -->
+  <xsl:function name="tk:doc-title" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="normalize-space(string-join(
+        $div/tei:head[not(@type)][1]//text()[not(ancestor::tei:note)], ''))"/>
+  </xsl:function>
+
+  <!-- Classification markings print as the letters in parentheses, e.g. "(C)". -->
+  <xsl:function name="tk:is-classification-marking" as="xs:boolean">
+    <xsl:param name="seg" as="element()"/>
+    <xsl:sequence select="$seg/self::tei:seg/@type = 'classification-marking'"/>
+  </xsl:function>
+</xsl:stylesheet>
