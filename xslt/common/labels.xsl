@@ -64,4 +64,20 @@
     <xsl:param name="seg" as="element()"/>
     <xsl:sequence select="$seg/self::tei:seg/@type = 'classification-marking'"/>
   </xsl:function>
+
+  <!-- Whether the head already opens with the printed number, as in the FRUS publisher's dialect
+       ("18. Memorandum From …"); teikit's own TEI keeps the number in @n only. -->
+  <xsl:function name="tk:head-has-number" as="xs:boolean">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="string($div/@n) != '' and starts-with(tk:doc-title($div), $div/@n || '.')"/>
+  </xsl:function>
+
+  <!-- The document's title without a printed number that opens the head: for tables of contents
+       that print the number themselves ("321" + "Note Prepared in …"). -->
+  <xsl:function name="tk:doc-title-bare" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="if (tk:head-has-number($div))
+        then normalize-space(substring(tk:doc-title($div), string-length($div/@n) + 2))
+        else tk:doc-title($div)"/>
+  </xsl:function>
 </xsl:stylesheet>

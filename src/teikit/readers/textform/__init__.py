@@ -1,0 +1,44 @@
+"""Reader for the FRUS plain-text form, as a pipeline of small passes:
+
+1. `blocks`: lines → blocks (blank-line separated, wrapped lines joined, positions kept);
+2. `structure`: blocks → documents (boundaries, footnote runs) → `div` per document;
+3. `inline`: block text → mixed content (page breaks, gaps, footnote markers, markings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ...report import Diagnostic
+from .blocks import Layout, split_blocks
+from .structure import Decisions, DocumentBuilder, split_documents
+
+
+@dataclass
+class TextReading:
+    documents: list[etree._Element]  # div type="document", in order
+    layout: Layout
+    decisions: list[Diagnostic]
+
+
+def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool = False) -> TextReading:
+    decide = Decisions(path, strict=strict)
+    blocks, layout = split_blocks(text)
+    for block in blocks:
+        for offset, how in block.joins:
+            if how == "hyphen":
+                decide("hyphenation", block, offset - 1,
+                       "line-end hyphen kept and the word joined without a space (rule: never drop a hyphen)")
+    builder = DocumentBuilder(decide, facs_offset)
+    documents = [builder.build(doc) for doc in split_documents(blocks, decide)]
+    _check_sequence(documents, decide, blocks)
+    return TextReading(documents, layout, decide.items)
+
+
+def _check_sequence(documents, decide, blocks) -> None:
+    numbers = [d.get("n") for d in documents]
+    for previous, current in zip(numbers, numbers[1:]):
+        if previous and current and previous.isdigit() and current.isdigit() and int(current) != int(previous) + 1:
+            decide("boundary", blocks[0], 0, f"document {current} follows document {previous}", warn=True)

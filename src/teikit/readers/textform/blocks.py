@@ -1,0 +1,90 @@
+"""Pass 1: text → blocks. Blocks are separated by blank lines; wrapped lines are joined.
+
+Every block keeps where its characters came from, so later passes can report `line:col`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+# A word broken at a line end: "pro-" / "vide". Rule (stated in the README): the hyphen is
+# kept and the halves are joined without a space, because dropping it could destroy a real
+# compound ("long-" / "term"); each case is reported so an editor can decide.
+_BROKEN_WORD = re.compile(r"[^\W\d_]-$")
+
+
+@dataclass
+class Block:
+    """One block of the text form: its text (lines joined) and a map back to the source."""
+
+    text: str
+    line: int  # 1-based line of the first character
+    indent: int  # leading spaces of the first line, stripped from `text`
+    # (offset in text, source line, source column of that offset) for each joined line
+    _starts: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
+    joins: list[tuple[int, str]] = field(default_factory=list)  # (offset, "space"|"hyphen")
+    lines: list[str] = field(default_factory=list)  # the stripped source lines
+
+    @property
+    def end_line(self) -> int:
+        return self._starts[-1][1]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Source (line, column), both 1-based, of a character offset in `text`."""
+        keys = [s[0] for s in self._starts]
+        i = max(bisect.bisect_right(keys, offset) - 1, 0)
+        start, line, col = self._starts[i]
+        return line, col + (offset - start)
+
+
+@dataclass
+class Layout:
+    """What the text form looked like, so `export --to text` can give the same bytes back."""
+
+    eol: str = "\n"
+    final_newline: bool = False
+    wrapped: bool = False
+
+
+def split_blocks(text: str) -> tuple[list[Block], Layout]:
+    layout = Layout()
+    if "\r\n" in text:
+        layout.eol = "\r\n"
+        text = text.replace("\r\n", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    layout.final_newline = text.endswith("\n")
+    blocks: list[Block] = []
+    current: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            current.append((number, line))
+        elif current:
+            blocks.append(_join(current))
+            current = []
+    if current:
+        blocks.append(_join(current))
+    layout.wrapped = any(b.joins for b in blocks)
+    return blocks, layout
+
+
+def _join(lines: list[tuple[int, str]]) -> Block:
+    first_line, first = lines[0]
+    indent = len(first) - len(first.lstrip(" \t"))
+    text = first.strip()
+    starts = [(0, first_line, indent + 1)]
+    joins: list[tuple[int, str]] = []
+    for number, raw in lines[1:]:
+        lead = len(raw) - len(raw.lstrip(" \t"))
+        piece = raw.strip()
+        if _BROKEN_WORD.search(text) and piece[:1].islower():
+            joins.append((len(text), "hyphen"))
+        else:
+            joins.append((len(text), "space"))
+            text += " "
+        starts.append((len(text), number, lead + 1))
+        text += piece
+    return Block(text=text, line=first_line, indent=indent, _starts=starts, joins=joins,
+                 lines=[raw.strip() for _, raw in lines])

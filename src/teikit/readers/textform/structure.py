@@ -1,0 +1,311 @@
+"""Pass 2: blocks → documents → TEI `div`s (headings, footnotes, lists, datelines, closers)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ...report import ERROR, INFO, WARNING, Diagnostic
+from .blocks import Block
+from .dates import parse_dateline
+from .inline import OMISSION, PAGE, REDACTION, T, XML_ID, InlineParser, omission, page_break, redaction
+
+HEADING = re.compile(r"^(\d+[A-Z]?)\. (\S.*)$")
+FOOTNOTE = re.compile(r"^(\d+)\.\s+")
+BULLET = "• "
+DASH = "—"
+LIST_LABELS = {
+    "SUBJECT": "subject",
+    "PARTICIPANTS": "participants",
+    "PARTICIPATION": "participants",
+    "PRESENT": "participants",
+    "SUMMARY OF CONCLUSIONS": "conclusions",
+}
+CLOSES = ("Sincerely", "Sincerely yours", "Respectfully", "Respectfully yours", "Best regards", "Warm regards")
+
+
+@dataclass
+class Document:
+    number: str
+    blocks: list[Block]
+    footnotes: list[tuple[int, list[Block]]] = field(default_factory=list)  # (n, blocks)
+
+
+class Decisions:
+    """Every decision of the converter, located in the source; uncertain ones are warnings."""
+
+    def __init__(self, path: str, strict: bool = False):
+        self.path = path
+        self.strict = strict
+        self.items: list[Diagnostic] = []
+
+    def __call__(self, kind: str, block: Block, offset: int, message: str, warn: bool = False) -> None:
+        line, col = block.position(offset)
+        severity = (ERROR if self.strict else WARNING) if warn else INFO
+        self.items.append(Diagnostic(self.path, line, col, severity, message, rule=kind))
+
+
+class MarkerSequence:
+    """Footnote markers run 1, 2, 3 … in document order; each takes its prepared note."""
+
+    def __init__(self, notes: dict[int, etree._Element], decide: Decisions):
+        self.notes = notes
+        self.expected = 1
+        self.decide = decide
+
+    def take(self, block: Block, offset: int) -> etree._Element:
+        note = self.notes.pop(self.expected)
+        self.decide("footnote", block, offset, f"footnote {self.expected} attached at its marker")
+        self.expected += 1
+        while self.expected not in self.notes and self.expected <= max(self.notes, default=0):
+            self.expected += 1
+        return note
+
+
+def split_documents(blocks: list[Block], decide: Decisions) -> list[Document]:
+    """Document boundaries: a heading `N. Title` whose number follows the previous document's,
+    after that document's footnotes have begun. Never guessed silently."""
+    docs: list[Document] = []
+    for block in blocks:
+        m = HEADING.match(block.text)
+        if not docs:
+            if not m:
+                decide("boundary", block, 0, "the text does not begin with a document heading "
+                       "'N. Title'; expected for example '321. Note Prepared …'", warn=True)
+                docs.append(Document("", [block]))
+            else:
+                docs.append(Document(m.group(1), [block]))
+                decide("boundary", block, 0, f"document {m.group(1)} begins")
+            continue
+        current = docs[-1]
+        if m and _follows(current.number, m.group(1)):
+            if _footnotes_started(current):
+                docs.append(Document(m.group(1), [block]))
+                decide("boundary", block, 0, f"document {m.group(1)} begins")
+                continue
+            decide("boundary", block, 0, f"'{m.group(1)}.' could begin document {m.group(1)}, but "
+                   f"document {current.number} has no footnotes yet; read as a numbered paragraph", warn=True)
+        current.blocks.append(block)
+    for doc in docs:
+        _split_footnotes(doc)
+    return docs
+
+
+def _follows(previous: str, number: str) -> bool:
+    p, n = re.match(r"\d+", previous), re.match(r"\d+", number)
+    if not p or not n:
+        return False
+    return int(n.group()) == int(p.group()) + 1 or (number != previous and n.group() == p.group())
+
+
+def _footnotes_started(doc: Document) -> bool:
+    return any(b.text.startswith("1. Source:") or (b.indent and FOOTNOTE.match(b.text)) for b in doc.blocks[1:])
+
+
+def _split_footnotes(doc: Document) -> None:
+    """Footnotes are the trailing run of blocks numbered 1, 2, … k (with continuation blocks)."""
+    blocks = doc.blocks
+    start = None
+    for i in range(len(blocks) - 1, 0, -1):
+        m = FOOTNOTE.match(blocks[i].text)
+        if m and int(m.group(1)) == 1:
+            start = i
+            break
+    if start is None:
+        return
+    expected = 1
+    notes: list[tuple[int, list[Block]]] = []
+    for block in blocks[start:]:
+        m = FOOTNOTE.match(block.text)
+        if m and int(m.group(1)) == expected:
+            notes.append((expected, [block]))
+            expected += 1
+        else:
+            notes[-1][1].append(block)  # a further paragraph of the same footnote
+    doc.footnotes = notes
+    doc.blocks = blocks[:start]
+
+
+class DocumentBuilder:
+    """Builds one `<div type="document">` from a Document."""
+
+    def __init__(self, decide: Decisions, facs_offset: int | None = None):
+        self.decide = decide
+        self.facs_offset = facs_offset
+
+    def build(self, doc: Document) -> etree._Element:
+        n = doc.number
+        div = etree.Element(T + "div", type="document")
+        div.set("subtype", "historical-document")
+        if n:
+            div.set("n", n)
+            div.set(XML_ID, f"d{n}")
+        notes = self._notes(doc)
+        markers = MarkerSequence(notes, self.decide)
+        inline = InlineParser(markers, self.decide, self.facs_offset)
+        blocks = list(doc.blocks)
+        if blocks and (m := HEADING.match(blocks[0].text)):
+            head = etree.SubElement(div, T + "head")
+            inline.fill(head, blocks[0], m.start(2))
+            if "Editorial Note" == _plain(head).strip():
+                div.set("subtype", "editorial-note")
+            blocks = blocks[1:]
+        if blocks and self._is_subject(blocks[0], blocks[1:]):
+            head = etree.SubElement(div, T + "head", type="subject")
+            inline.fill(head, blocks[0])
+            self.decide("subject", blocks[0], 0, "short untitled line after the heading read as the subject heading")
+            blocks = blocks[1:]
+        self._body(div, blocks, inline)
+        for number, note in sorted(markers.notes.items()):
+            self.decide("footnote", doc.footnotes[number - 1][1][0], 0,
+                        f"footnote {number} of document {n} has no marker in the text; kept at the end of the document",
+                        warn=True)
+            target = div[-1] if len(div) and div[-1].tag == T + "p" else etree.SubElement(div, T + "p")
+            target.append(note)
+        return div
+
+    def _notes(self, doc: Document) -> dict[int, etree._Element]:
+        notes: dict[int, etree._Element] = {}
+        plain = InlineParser(None, self.decide, self.facs_offset)
+        for number, blocks in doc.footnotes:
+            first = blocks[0]
+            offset = FOOTNOTE.match(first.text).end()
+            is_source = first.text.startswith("Source:", offset)
+            note = etree.Element(T + "note")
+            if is_source:
+                note.set("type", "source")
+            note.set("n", str(number))
+            if doc.number:
+                note.set(XML_ID, f"d{doc.number}fn{number}")
+            note.set("place", "foot")
+            if len(blocks) == 1:
+                plain.fill(note, first, offset, source_note=is_source)
+            else:
+                for i, block in enumerate(blocks):
+                    p = etree.SubElement(note, T + "p")
+                    plain.fill(p, block, offset if i == 0 else 0, source_note=is_source and i == 0)
+            notes[number] = note
+        return notes
+
+    def _is_subject(self, block: Block, rest: list[Block]) -> bool:
+        text = block.text
+        if not rest or block.indent or _special(text) or parse_dateline(text) is not None:
+            return False
+        if text.upper() in LIST_LABELS or text[-1] in ".:;,?!" or len(text.split()) > 20:
+            return False
+        return text[0].isupper()
+
+    def _body(self, div: etree._Element, blocks: list[Block], inline: InlineParser) -> None:
+        closer_from = self._closer_start(blocks)
+        current_list: etree._Element | None = None
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            text = block.text
+            if closer_from is not None and i == closer_from:
+                self._closer(div, blocks[i:], inline)
+                return
+            rend = _item_rend(text)
+            if rend:
+                if current_list is None or current_list.get("rend") != rend:
+                    current_list = etree.SubElement(div, T + "list", rend=rend)
+                item = etree.SubElement(current_list, T + "item")
+                inline.fill(item, block, len(BULLET) if rend == "bulleted" else len(DASH))
+                i += 1
+                continue
+            if PAGE.fullmatch(text) and current_list is not None and i + 1 < len(blocks) \
+                    and _item_rend(blocks[i + 1].text) == current_list.get("rend"):
+                current_list.append(page_break(PAGE.fullmatch(text).group(1), inline.facs_offset))
+                inline.decide("page-break", block, 0, f"page break {PAGE.fullmatch(text).group(1)} inside a list")
+                i += 1
+                continue
+            current_list = None
+            if m := PAGE.fullmatch(text):
+                div.append(page_break(m.group(1), inline.facs_offset))
+                inline.decide("page-break", block, 0, f"page break {m.group(1)}")
+            elif m := REDACTION.fullmatch(text):
+                div.append(redaction(m.group(1)))
+                inline.decide("redaction", block, 0, f"redaction filling a block: [{m.group(1)} not declassified]")
+            elif m := OMISSION.fullmatch(text):
+                div.append(omission(m.group(1)))
+                inline.decide("omission", block, 0, f"editorial omission filling a block: [{m.group(1)}]")
+            elif (dateline := parse_dateline(text)) is not None:
+                opener = etree.SubElement(div, T + "opener")
+                opener.append(dateline)
+                inline.decide("dateline", block, 0, f"dateline: {text}")
+            elif block.lines[0] in LIST_LABELS:
+                i = self._labelled_list(div, blocks, i, inline)
+                continue
+            else:
+                p = etree.SubElement(div, T + "p")
+                inline.fill(p, block)
+            i += 1
+
+    def _labelled_list(self, div, blocks: list[Block], i: int, inline: InlineParser) -> int:
+        block = blocks[i]
+        label = block.lines[0]
+        lst = etree.SubElement(div, T + "list", type=LIST_LABELS[label])
+        head = etree.SubElement(lst, T + "head")
+        head.text = label
+        inline.decide("list", block, 0, f"labelled list {label}")
+        items = block.lines[1:]
+        if items:
+            # items on the label block's own lines: one item per line
+            offset = len(label) + 1
+            for line in items:
+                item = etree.SubElement(lst, T + "item")
+                inline.fill(item, block, offset, offset + len(line))
+                offset += len(line) + 1
+            return i + 1
+        if i + 1 < len(blocks):
+            item = etree.SubElement(lst, T + "item")
+            inline.fill(item, blocks[i + 1])
+            return i + 2
+        return i + 1
+
+    def _closer_start(self, blocks: list[Block]) -> int | None:
+        """A signature: one or two short name-like lines at the very end, maybe after a close."""
+        if len(blocks) < 2:
+            return None
+        last = blocks[-1].text
+        if not _name_like(last):
+            return None
+        start = len(blocks) - 1
+        if blocks[start - 1].text.rstrip(",") in CLOSES:
+            start -= 1
+        return start
+
+    def _closer(self, div, blocks: list[Block], inline: InlineParser) -> None:
+        closer = etree.SubElement(div, T + "closer")
+        for block in blocks:
+            if block.text.rstrip(",") in CLOSES:
+                el = etree.SubElement(closer, T + "salute")
+            else:
+                el = etree.SubElement(closer, T + "signed")
+            inline.fill(el, block)
+            inline.decide("signature", block, 0, f"closing block read as {etree.QName(el).localname}: {block.text}")
+
+
+def _item_rend(text: str) -> str | None:
+    if text.startswith(BULLET):
+        return "bulleted"
+    if text.startswith(DASH) and len(text) > 1 and text[1].isalpha():
+        return "dashed"
+    return None
+
+
+def _special(text: str) -> bool:
+    return bool(PAGE.fullmatch(text) or REDACTION.fullmatch(text) or OMISSION.fullmatch(text)
+                or _item_rend(text) or text.startswith("["))
+
+
+def _name_like(text: str) -> bool:
+    words = text.split()
+    return (0 < len(words) <= 4 and text[-1] not in ".:;,?!)" and all(w[:1].isupper() for w in words)
+            and not _special(text) and parse_dateline(text) is None and text.upper() != text)
+
+
+def _plain(el: etree._Element) -> str:
+    return "".join(el.itertext())
