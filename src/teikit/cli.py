@@ -1,0 +1,164 @@
+"""`teikit` command line: a thin click layer over `teikit.api` and `teikit.build`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import api
+from .__about__ import __version__
+from .build import build as run_build
+from .errors import TeikitError
+from .report import ERROR, INFO, WARNING, Report
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class Context:
+    def __init__(self, verbosity: int, debug: bool):
+        self.verbosity = verbosity
+        self.debug = debug
+
+    def show(self, report: Report, *, decisions: bool = False) -> None:
+        """Print diagnostics to stderr: errors always, warnings unless -q, decisions on request."""
+        shown = {ERROR} | ({WARNING} if self.verbosity >= 0 else set()) | ({INFO} if decisions else set())
+        items = sorted((d for d in report.diagnostics if d.severity in shown), key=lambda d: (d.path, d.line, d.col))
+        for d in items:
+            click.echo(_colour(d.format(verbose=self.verbosity > 0), d.severity), err=True)
+        if self.verbosity > 0:
+            for path in report.written:
+                click.echo(f"wrote {path}", err=True)
+
+    def log(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, err=True)
+
+
+def _colour(text: str, severity: str) -> str:
+    if not sys.stderr.isatty() or os.environ.get("NO_COLOR"):
+        return text
+    return click.style(text, fg={ERROR: "red", WARNING: "yellow"}.get(severity))
+
+
+def handled(command):
+    """Turn TeikitError into `path:line:col: message` and its exit code; traceback only with --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        ctx: Context = click.get_current_context().find_object(Context)
+        try:
+            return command(*args, **kwargs)
+        except TeikitError as exc:
+            if ctx and ctx.debug:
+                raise
+            click.echo(f"{exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as exc:  # a bug in teikit: say so plainly
+            if ctx and ctx.debug:
+                raise
+            click.echo(f"teikit: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+            sys.exit(EXIT_INVALID)
+
+    return wrapper
+
+
+def _finish(ctx: Context, report: Report, **kw) -> None:
+    ctx.show(report, **kw)
+    sys.exit(report.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="teikit")
+@click.option("-v", "--verbose", count=True, help="Say more (repeatable): files written, rule ids.")
+@click.option("-q", "--quiet", count=True, help="Say less: errors only.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+@click.pass_context
+def main(click_ctx: click.Context, verbose: int, quiet: int, debug: bool) -> None:
+    """teikit: scholarly digital editions in TEI P5.
+
+    Convert FRUS plain text to TEI, validate it, render it to HTML and PDF.
+    Exit codes: 0 ok, 1 invalid input or validation failure, 2 usage error.
+    """
+    click_ctx.obj = Context(verbose - quiet, debug)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="TEI file to write (default: the project's tei/ folder).")
+@click.option("--report", "show_report", is_flag=True, help="List every decision with its line:col.")
+@click.option("--strict", is_flag=True, help="Treat uncertain decisions as errors.")
+@click.option("--force", is_flag=True, help="Overwrite a TEI file even if an editor changed it.")
+@click.pass_obj
+@handled
+def convert(ctx: Context, source: Path, output: Path | None, show_report: bool, strict: bool, force: bool) -> None:
+    """Convert a FRUS plain-text file to TEI."""
+    report = api.convert(source, output, strict=strict, force=force)
+    _finish(ctx, report, decisions=show_report)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-s", "--schema", "schemas", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="RelaxNG (.rng, .rnc) or Schematron (.sch) schema; repeatable. Default: the files' "
+                   "<?xml-model?> lines, else teikit's own schema.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Files validated in parallel (default: all cores).")
+@click.pass_obj
+@handled
+def validate(ctx: Context, paths: tuple[Path, ...], schemas: tuple[Path, ...], jobs: int | None) -> None:
+    """Validate TEI files or folders against RelaxNG and Schematron."""
+    report = api.validate(paths, schemas or None, jobs=jobs or os.cpu_count() or 1)
+    _finish(ctx, report)
+    
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "fmt", type=click.Choice(sorted(api.RENDERERS)), default="html", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Folder for HTML, file for PDF (default: the project's build/ folder).")
+@click.pass_obj
+@handled
+def render(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Render TEI files to an HTML site or a PDF."""
+    report = api.render(paths, fmt, output)
+    _finish(ctx, report)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "fmt", type=click.Choice(["text"]), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.pass_obj
+@handled
+def export(ctx: Context, path: Path, fmt: str, output: Path | None) -> None:
+    """Export a TEI file (teikit's or the FRUS publisher's) to the plain-text form."""
+    text = api.export_text(path)
+    if output:
+        from .xmlio import atomic_write
+
+        atomic_write(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("project", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Convert every seed again, even over edited TEI.")
+@click.option("--no-html", is_flag=True, help="Skip the HTML site.")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF.")
+@click.pass_obj
+@handled
+def build(ctx: Context, project: Path, force: bool, no_html: bool, no_pdf: bool) -> None:
+    """Build a project: seeds → tei → validate → build/html and build/pdf."""
+    report = run_build(project, force=force, html=not no_html, pdf=not no_pdf, log=ctx.log)
+    ctx.show(report)
+    if report.ok and ctx.verbosity >= 0:
+        click.echo(f"built {len(report.written)} file(s)", err=True)
+    sys.exit(report.exit_code)
