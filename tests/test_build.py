@@ -1,0 +1,60 @@
+"""The builder converts a seed only when its TEI is missing or untouched since teikit wrote it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from teikit.build import build
+
+from .conftest import REPO, SEED_TEXT
+
+
+@pytest.fixture
+def project(tmp_path):
+    shutil.copy(REPO / "teikit.toml", tmp_path / "teikit.toml")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED_TEXT, tmp_path / "seeds" / SEED_TEXT.name)
+    return tmp_path
+
+
+def run(project, **kw):
+    log: list[str] = []
+    report = build(project, html=False, pdf=False, log=log.append, **kw)
+    return report, [line for line in log if line.startswith("convert")]
+
+
+def test_missing_tei_is_converted_then_left_alone(project):
+    report, converted = run(project)
+    assert report.ok and len(converted) == 1 and "no TEI yet" in converted[0]
+    tei = project / "tei" / "frus1981-88v04-d321.xml"
+    before = tei.read_bytes()
+    report, converted = run(project)
+    assert report.ok and converted == [] and tei.read_bytes() == before
+
+
+def test_changed_seed_reconverts_untouched_tei(project):
+    run(project)
+    seed = project / "seeds" / SEED_TEXT.name
+    seed.write_text(seed.read_text("utf-8").replace("Dobrynin said", "Dobrynin stated"), "utf-8")
+    report, converted = run(project)
+    assert report.ok and "seed changed" in converted[0]
+    assert "Dobrynin stated" in (project / "tei" / "frus1981-88v04-d321.xml").read_text("utf-8")
+
+
+def test_edited_tei_is_kept_and_a_changed_seed_is_a_warning(project):
+    run(project)
+    tei = project / "tei" / "frus1981-88v04-d321.xml"
+    edited = tei.read_text("utf-8").replace("Dobrynin said", "Dobrynin (editor's fix) said")
+    tei.write_text(edited, "utf-8")
+    report, converted = run(project)
+    assert converted == [] and report.warnings == []
+    seed = project / "seeds" / SEED_TEXT.name
+    seed.write_text(seed.read_text("utf-8") + "\n", "utf-8")
+    report, converted = run(project)
+    assert converted == [] and tei.read_text("utf-8") == edited
+    assert len(report.warnings) == 1
+    assert "has been edited, so it is kept" in report.warnings[0].message
+    report, converted = run(project, force=True)
+    assert converted and "editor's fix" not in tei.read_text("utf-8")
