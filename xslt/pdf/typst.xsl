@@ -1,0 +1,772 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- TEI P5 (teikit seed form and the FRUS publisher's dialect) to Typst markup.
+
+     What a gap, a page break or a note *means* is decided in ../common/labels.xsl; this
+     stylesheet only decides how Typst sets it. Every text node goes through tkp:esc() (markup)
+     or tkp:str() (a Typst string literal), so no character of the source can become markup.
+
+     Layout: title page from the header/params, its verso with the imprint, a table of contents
+     built from labels when there is more than one document, then the documents run on. A
+     document starts with a styled paragraph (never a Typst heading: footnotes in headings drift)
+     preceded by a zero-size heading that only feeds the PDF bookmarks. Notes are Typst footnotes
+     numbered by their @n. Page breaks of the printed edition are margin markers. -->
+<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:frus="http://history.state.gov/frus/ns/1.0"
+    xmlns:tk="urn:teikit" xmlns:tkp="urn:teikit:pdf" exclude-result-prefixes="#all">
+
+  <xsl:import href="../common/labels.xsl"/>
+  <xsl:import href="../common/params.xsl"/>
+
+  <xsl:output method="text" encoding="UTF-8"/>
+
+  <!-- Containers whose whitespace is layout, never text. -->
+  <xsl:strip-space elements="tei:TEI tei:teiCorpus tei:teiHeader tei:text tei:front tei:body tei:back
+      tei:div tei:list tei:listBibl tei:table tei:row tei:opener tei:closer tei:lg tei:figure
+      frus:attachment"/>
+
+  <xsl:key name="id" match="*[@xml:id]" use="@xml:id"/>
+
+  <xsl:variable name="NL" select="'&#10;'"/>
+  <xsl:variable name="PARA" select="'&#10;&#10;'"/>
+
+  <!-- ===================================================================================
+       Escaping
+       =================================================================================== -->
+
+  <!-- Markup text: backslash-escape every character Typst markup could read as syntax
+       (including '-' '.' '=' '+' so "1. ", "- ", "= " never start lists or headings, double hyphens and
+       "..." are no shorthands, "-1" keeps its hyphen, quotes stay as written, and "(" after a
+       function call never becomes its arguments).
+       Runs of XML whitespace become one space: a blank line would start a new paragraph. -->
+  <xsl:function name="tkp:esc" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="replace(replace($s, '\s+', ' '),
+        '([\\#$*_`&lt;&gt;@\[\]~/=+\-.''&quot;:(])', '\\$1')"/>
+  </xsl:function>
+
+  <!-- A Typst string literal: "..." with backslash and double quote escaped. -->
+  <xsl:function name="tkp:str" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:sequence select="'&quot;' || replace(replace(normalize-space(string($s)), '\\', '\\\\'), '&quot;', '\\&quot;') || '&quot;'"/>
+  </xsl:function>
+
+  <!-- ===================================================================================
+       Metadata: params first, teiHeader when a param is empty
+       =================================================================================== -->
+
+  <xsl:variable name="header" select="(//tei:teiHeader)[1]"/>
+  <xsl:variable name="titleStmt" select="$header/tei:fileDesc/tei:titleStmt"/>
+  <xsl:variable name="documents" select="//tei:div[@type = 'document']"/>
+
+  <xsl:function name="tkp:first" as="xs:string">
+    <xsl:param name="candidates" as="item()*"/>
+    <xsl:sequence select="((for $c in $candidates return normalize-space(string($c)))[. ne ''], '')[1]"/>
+  </xsl:function>
+
+  <xsl:variable name="m-series" select="tkp:first((
+      $series,
+      string-join(($titleStmt/tei:title[@type = 'series'], $titleStmt/tei:title[@type = 'sub-series'])
+                  ! normalize-space(), ', ')))"/>
+  <xsl:variable name="m-volume" select="tkp:first((
+      $volume-title,
+      string-join(($titleStmt/tei:title[@type = 'volume-number'], $titleStmt/tei:title[@type = 'volume'])
+                  ! normalize-space(), ', '),
+      $titleStmt/tei:title[@type = 'complete'],
+      $titleStmt/tei:title[not(@type) or @type = 'main'][not($documents)]))"/>
+  <xsl:variable name="m-editors" as="xs:string*" select="
+      if (normalize-space($editors)) then tokenize($editors, ';') ! normalize-space()[. ne '']
+      else ($titleStmt/tei:editor[not(@role = 'general')], $titleStmt/tei:author) ! normalize-space()[. ne '']"/>
+  <xsl:variable name="m-general" select="tkp:first($titleStmt/tei:editor[@role = 'general'])"/>
+  <xsl:variable name="m-publisher" select="tkp:first(($publisher, $header/tei:fileDesc/tei:publicationStmt/tei:publisher))"/>
+  <xsl:variable name="m-place" select="tkp:first($header/tei:fileDesc/tei:publicationStmt/tei:pubPlace)"/>
+  <xsl:variable name="m-year" select="tkp:first(($publication-year,
+      $header/tei:fileDesc/tei:publicationStmt/tei:date[not(@type) or @type = 'publication-date']))"/>
+  <xsl:variable name="m-availability" select="tkp:first($header/tei:fileDesc/tei:publicationStmt/tei:availability)"/>
+
+  <!-- The number and title a document is known by: "321. Note Prepared in …". FRUS volumes
+       already print the number in the head; it is not repeated. -->
+  <xsl:function name="tkp:doc-heading" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:variable name="n" select="tk:doc-number($div)"/>
+    <xsl:variable name="t" select="tk:doc-title($div)"/>
+    <xsl:sequence select="if ($n eq '' or tkp:has-number($div)) then $t else $n || '. ' || $t"/>
+  </xsl:function>
+
+  <xsl:function name="tkp:has-number" as="xs:boolean">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="starts-with(tk:doc-title($div), tk:doc-number($div) || '.')"/>
+  </xsl:function>
+
+  <xsl:variable name="m-title" select="
+      if (count($documents) eq 1) then tkp:doc-heading($documents)
+      else tkp:first(($m-volume, $titleStmt/tei:title))"/>
+
+  <!-- A label that occurs once in the output: the xml:id when unique, else made unique. -->
+  <xsl:function name="tkp:label" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="id" select="string($el/@xml:id)"/>
+    <xsl:sequence select="
+      if ($id ne '' and count(key('id', $id, root($el))) eq 1) then $id
+      else ($id[. ne ''], 'tk')[1] || '-' || generate-id($el)"/>
+  </xsl:function>
+
+  <!-- ===================================================================================
+       Page size and the Typst preamble
+       =================================================================================== -->
+
+  <xsl:variable name="small-paper" select="$paper = ('us-trade', 'a5', 'iso-b5')"/>
+
+  <xsl:template match="/">
+    <xsl:text>// Generated by teikit</xsl:text>
+    <xsl:value-of select="if ($teikit-version) then ' ' || $teikit-version else ''"/>
+    <xsl:text> from TEI P5 (xslt/pdf/typst.xsl). Edit the TEI, not this file.&#10;</xsl:text>
+    <xsl:text>#set document(title: </xsl:text>
+    <xsl:value-of select="tkp:str($m-title)"/>
+    <xsl:text>, author: (</xsl:text>
+    <xsl:value-of select="string-join($m-editors ! tkp:str(.), ', ')"/>
+    <xsl:value-of select="if (count($m-editors) eq 1) then ',' else ''"/>
+    <xsl:text>), date: none)&#10;</xsl:text>
+    <xsl:text>#let paper = </xsl:text><xsl:value-of select="tkp:str($paper)"/><xsl:text>&#10;</xsl:text>
+    <xsl:text>#let running-volume = </xsl:text><xsl:value-of select="tkp:str($m-volume)"/><xsl:text>&#10;</xsl:text>
+    <xsl:text>#let base-size = </xsl:text><xsl:value-of select="if ($small-paper) then '10pt' else '11pt'"/><xsl:text>&#10;</xsl:text>
+    <xsl:text><![CDATA[
+// Margins: the outer one holds the page markers of the printed edition.
+// Pages are numbered from the first page of the documents (front matter unnumbered);
+// computed rather than reset, so the header and the contents agree.
+#let page-no(loc) = {
+  let start = query(<tk-body>)
+  if start.len() == 0 { str(loc.page()) } else { str(loc.page() - start.first().location().page() + 1) }
+}
+#let m-inside = if paper in ("us-trade", "a5", "iso-b5") { 0.7in } else { 1.1in }
+#let m-outside = if paper in ("us-trade", "a5", "iso-b5") { 1.2in } else { 1.8in }
+#let marker-gap = 0.18in
+#set page(
+  paper: paper,
+  margin: (inside: m-inside, outside: m-outside, top: 1in, bottom: 0.9in),
+  header-ascent: 40%,
+  header: context {
+    let p = here().page()
+    let body-start = query(<tk-body>)
+    if body-start.len() == 0 or p < body-start.first().location().page() { return }
+    let docs = query(<tk-doc>)
+    let on-page = docs.filter(d => d.location().page() == p)
+    let before = docs.filter(d => d.location().page() < p)
+    let doc = if on-page.len() > 0 { on-page.first() } else if before.len() > 0 { before.last() } else { none }
+    let num = page-no(here())
+    set text(size: 0.8em)
+    if calc.even(p) {
+      [#num #h(1fr) #emph(running-volume) #h(1fr)]
+    } else {
+      [#h(1fr) #(if doc != none { doc.value.running }) #h(1fr) #num]
+    }
+  },
+)
+#set text(font: "Libertinus Serif", size: base-size, lang: "en", region: "us", hyphenate: true)
+#set par(justify: true, leading: 0.62em, spacing: 0.62em, first-line-indent: (amount: 1.5em, all: true))
+#set footnote(numbering: "1")
+#set footnote.entry(gap: 0.5em, clearance: 1.2em)
+#show footnote.entry: set par(first-line-indent: 0pt)
+#show footnote.entry: set text(size: 0.85em)
+#set list(indent: 1.5em, body-indent: 0.6em, spacing: 0.62em)
+#set enum(indent: 1.5em, body-indent: 0.6em, spacing: 0.62em)
+#show heading: none
+
+// A note numbered as printed (@n), never by a running counter.
+#let note(n, body) = footnote(numbering: _ => n, body)
+
+// "[Page 1149]" in the outer margin, on the line where the page break stands.
+#let margin-text(label) = text(size: 0.72em, style: "normal", weight: "regular", hyphenate: false)[\[#label\]]
+#let page-marker(label) = box(width: 0pt, context {
+  let x = here().position().x
+  let m = margin-text(label)
+  let w = measure(m).width
+  let dx = if calc.odd(here().page()) { page.width - m-outside + marker-gap - x }
+           else { m-outside - marker-gap - w - x }
+  place(dx: dx, dy: -0.78em, box(width: w, m))
+})
+// A page break between blocks: the marker sits at the top of what follows.
+#let page-marker-block(label) = place(context {
+  let m = margin-text(label)
+  let w = measure(m).width
+  let dx = if calc.odd(here().page()) { page.width - m-inside - m-outside + marker-gap }
+           else { -marker-gap - w }
+  place(dx: dx, dy: 0.2em, box(width: w, m))
+})
+
+// The start of a document: a styled paragraph, not a heading (footnotes in headings drift).
+// The zero-size heading only feeds the PDF bookmarks; the metadata the running head.
+#let doc-start(title, running, level: 1, body) = block(above: 2.4em, below: 1.1em, sticky: true, width: 100%)[
+  #place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title))
+  #metadata((title: title, running: running)) <tk-doc>
+  #set par(first-line-indent: 0pt, justify: false)
+  #set text(weight: "bold", size: 1.1em, hyphenate: false)
+  #body
+]
+#let section-start(title, level: 1, body) = block(above: 2.4em, below: 1.2em, sticky: true, width: 100%)[
+  #place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title))
+  #set par(first-line-indent: 0pt, justify: false)
+  #set align(center)
+  #set text(weight: "bold", size: 1.25em, hyphenate: false)
+  #body
+]
+#let subject(body) = block(sticky: true, above: 0.9em, below: 0.9em, width: 100%)[
+  #set par(first-line-indent: 0pt, justify: false)
+  #align(center, emph(body))
+]
+#let plain(body) = block(width: 100%)[#set par(first-line-indent: 0pt); #body]
+#let right-line(body) = block(width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(right, body)]
+#let center-line(body) = block(width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(center, body)]
+#let block-quote(body) = pad(left: 1.5em, right: 1.5em, body)
+#let labelled(label, body) = block(width: 100%)[#set par(first-line-indent: 0pt, hanging-indent: 1.5em); #box(width: 1.5em, label)#body]
+#let gap-block(body) = block(width: 100%)[#set par(first-line-indent: 0pt); #body]
+#let toc-entry(target, title) = block(width: 100%, above: 0.5em)[
+  #set par(first-line-indent: 0pt, hanging-indent: 2em, justify: false)
+  #link(target, title) #box(width: 1fr, repeat[.#h(0.3em)]) #context page-no(locate(target))
+]
+]]></xsl:text>
+    <xsl:call-template name="title-page"/>
+    <xsl:if test="count($documents) gt 1">
+      <xsl:call-template name="contents"/>
+    </xsl:if>
+    <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#metadata("body") &lt;tk-body&gt;&#10;&#10;</xsl:text>
+    <xsl:apply-templates select="/*"/>
+    <xsl:text>&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="title-page">
+    <xsl:text>#page(header: none, footer: none, numbering: none, margin: (x: 1in, top: 1in, bottom: 1in))[&#10;#set align(center)&#10;#set par(first-line-indent: 0pt, justify: false)&#10;#v(1.6in)&#10;</xsl:text>
+    <xsl:if test="$m-series">
+      <xsl:text>#text(size: 1.3em)[</xsl:text><xsl:value-of select="tkp:esc($m-series)"/><xsl:text>]&#10;&#10;#v(1.2em)&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="$m-volume">
+      <xsl:text>#text(size: 1.8em, weight: "bold")[</xsl:text><xsl:value-of select="tkp:esc($m-volume)"/><xsl:text>]&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="count($documents) eq 1">
+      <xsl:text>#v(1.5em)&#10;#text(size: 1.2em)[</xsl:text>
+      <xsl:value-of select="tkp:esc(if (tk:doc-number($documents) ne '') then 'Document ' || tk:doc-number($documents) else tk:doc-title($documents))"/>
+      <xsl:text>]&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="exists($m-editors)">
+      <xsl:text>#v(3em)&#10;</xsl:text>
+      <xsl:value-of select="tkp:esc(if (count($m-editors) gt 1) then 'Editors' else 'Editor')"/>
+      <xsl:text>&#10;&#10;#text(size: 1.2em)[</xsl:text>
+      <xsl:value-of select="string-join($m-editors ! tkp:esc(.), ' \ ')"/>
+      <xsl:text>]&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="$m-general">
+      <xsl:text>#v(1.5em)&#10;General Editor&#10;&#10;#text(size: 1.2em)[</xsl:text>
+      <xsl:value-of select="tkp:esc($m-general)"/>
+      <xsl:text>]&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:text>#v(1fr)&#10;</xsl:text>
+    <xsl:if test="$m-publisher">
+      <xsl:value-of select="tkp:esc($m-publisher)"/><xsl:text>&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="$m-place or $m-year">
+      <xsl:value-of select="tkp:esc(string-join(($m-place, $m-year)[. ne ''], ' '))"/><xsl:text>&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:text>]&#10;</xsl:text>
+    <!-- Verso: the imprint. -->
+    <xsl:text>#page(header: none, footer: none, numbering: none)[&#10;#set par(first-line-indent: 0pt, justify: false)&#10;#set text(size: 0.85em)&#10;#v(1fr)&#10;</xsl:text>
+    <xsl:if test="$m-availability">
+      <xsl:value-of select="tkp:esc($m-availability)"/><xsl:text>&#10;&#10;</xsl:text>
+    </xsl:if>
+    <xsl:text>Typeset from TEI P5 by teikit</xsl:text>
+    <xsl:value-of select="if ($teikit-version) then ' ' || tkp:esc($teikit-version) else ''"/>
+    <xsl:text> with Typst. Bracketed page numbers in the margin are those of the printed edition.&#10;]&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="contents">
+    <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#page(header: none, numbering: none)[&#10;#align(center, text(weight: "bold", size: 1.25em)[Contents])&#10;#v(1.5em)&#10;</xsl:text>
+    <xsl:for-each select="$documents">
+      <xsl:text>#toc-entry(label(</xsl:text>
+      <xsl:value-of select="tkp:str(tkp:label(.))"/>
+      <xsl:text>), </xsl:text>
+      <xsl:value-of select="tkp:str(tkp:doc-heading(.))"/>
+      <xsl:text>)&#10;</xsl:text>
+    </xsl:for-each>
+    <xsl:text>]&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- ===================================================================================
+       Structure
+       =================================================================================== -->
+
+  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff"/>
+
+  <xsl:template match="tei:teiCorpus | tei:TEI | tei:text | tei:front | tei:body | tei:back | tei:group">
+    <xsl:apply-templates select="*"/>
+  </xsl:template>
+
+  <!-- A TEI file with no document divisions is one document titled by its header. -->
+  <xsl:template match="tei:TEI[not(.//tei:div[@type = 'document'])]/tei:text/tei:body" priority="2">
+    <xsl:variable name="title" select="tkp:first((ancestor::tei:TEI/tei:teiHeader//tei:titleStmt/tei:title[@type = 'main'],
+        ancestor::tei:TEI/tei:teiHeader//tei:titleStmt/tei:title, 'Untitled'))"/>
+    <xsl:text>#doc-start(</xsl:text>
+    <xsl:value-of select="tkp:str($title) || ', ' || tkp:str($title)"/>
+    <xsl:text>)[</xsl:text>
+    <xsl:value-of select="tkp:esc($title)"/>
+    <xsl:text>]&#10;&#10;</xsl:text>
+    <xsl:apply-templates select="*"/>
+  </xsl:template>
+
+  <xsl:template match="tei:div[@type = 'document']" priority="2">
+    <xsl:variable name="head" select="tei:head[not(@type)][1]"/>
+    <xsl:variable name="heading" select="tkp:doc-heading(.)"/>
+    <xsl:variable name="running" select="if (string-length($heading) gt 75)
+        then replace(substring($heading, 1, 75), '\s+\S*$', '') || ' …' else $heading"/>
+    <xsl:value-of select="$PARA"/>
+    <xsl:text>#doc-start(</xsl:text>
+    <xsl:value-of select="tkp:str($heading) || ', ' || tkp:str($running)"/>
+    <xsl:text>, level: </xsl:text>
+    <xsl:value-of select="1 + count(ancestor::tei:div[tei:head])"/>
+    <xsl:text>)[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:for-each select="$head">
+      <xsl:call-template name="leading-pbs"/>
+    </xsl:for-each>
+    <xsl:if test="not(tkp:has-number(.)) and tk:doc-number(.) ne ''">
+      <xsl:value-of select="tkp:esc(tk:doc-number(.) || '. ')"/>
+    </xsl:if>
+    <xsl:apply-templates select="$head/node()"/>
+    <xsl:text>] #label(</xsl:text>
+    <xsl:value-of select="tkp:str(tkp:label(.))"/>
+    <xsl:text>)</xsl:text>
+    <xsl:value-of select="$PARA"/>
+    <xsl:apply-templates select="* except $head"/>
+  </xsl:template>
+
+  <!-- Chapters, compilations, front-matter sections of a volume. -->
+  <xsl:template match="tei:div">
+    <xsl:variable name="head" select="tei:head[1]"/>
+    <xsl:if test="$head">
+      <xsl:value-of select="$PARA"/>
+      <xsl:text>#section-start(</xsl:text>
+      <xsl:value-of select="tkp:str(string-join($head//text()[not(ancestor::tei:note)], ''))"/>
+      <xsl:text>, level: </xsl:text>
+      <xsl:value-of select="1 + count(ancestor::tei:div[tei:head])"/>
+      <xsl:text>)[</xsl:text>
+      <xsl:for-each select="$head"><xsl:call-template name="leading-pbs"/></xsl:for-each>
+      <xsl:apply-templates select="$head/node()"/>
+      <xsl:text>] #label(</xsl:text>
+      <xsl:value-of select="tkp:str(tkp:label(.))"/>
+      <xsl:text>)</xsl:text>
+      <xsl:value-of select="$PARA"/>
+    </xsl:if>
+    <xsl:apply-templates select="* except $head"/>
+  </xsl:template>
+
+  <xsl:template match="frus:attachment">
+    <xsl:text>#v(1.2em)</xsl:text>
+    <xsl:value-of select="$PARA"/>
+    <xsl:apply-templates select="*"/>
+  </xsl:template>
+
+  <xsl:template match="tei:head[@type = 'subject']">
+    <xsl:text>#subject[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <!-- Other heads (of attachments, quotes, tables): a bold centred line. -->
+  <xsl:template match="tei:head">
+    <xsl:text>#block(sticky: true, width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(center, strong[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text>])]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <!-- ===================================================================================
+       Blocks
+       =================================================================================== -->
+
+  <xsl:template match="tei:p | tei:ab">
+    <xsl:variable name="rend" select="string-join((@rend, @rendition), ' ')"/>
+    <xsl:variable name="wrapper" select="
+        if (matches($rend, 'center')) then 'center-line'
+        else if (matches($rend, 'right')) then 'right-line'
+        else if (matches($rend, 'sectiontitle')) then 'section-line'
+        else if (matches($rend, 'flushleft|noindent')) then 'plain'
+        else ''"/>
+    <xsl:choose>
+      <xsl:when test="$wrapper = 'section-line'">
+        <xsl:text>#block(sticky: true, above: 1.2em, width: 100%)[#set par(first-line-indent: 0pt, justify: false); #emph[</xsl:text>
+      </xsl:when>
+      <xsl:when test="$wrapper">
+        <xsl:value-of select="'#' || $wrapper || '['"/>
+      </xsl:when>
+    </xsl:choose>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:choose>
+      <xsl:when test="$wrapper = 'section-line'">]]</xsl:when>
+      <xsl:when test="$wrapper">]</xsl:when>
+    </xsl:choose>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:opener | tei:closer">
+    <xsl:value-of select="$PARA"/>
+    <xsl:for-each-group select="node()" group-adjacent="boolean(self::tei:dateline | self::tei:signed | self::tei:salute | self::tei:address | self::tei:p | self::tei:pb)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:apply-templates select="current-group()"/>
+        </xsl:when>
+        <xsl:when test="normalize-space(string-join(current-group(), ''))">
+          <xsl:text>#right-line[</xsl:text>
+          <xsl:apply-templates select="current-group()"/>
+          <xsl:text>]</xsl:text>
+          <xsl:value-of select="$PARA"/>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <xsl:template match="tei:dateline">
+    <xsl:text>#right-line[#emph[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text>]]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:signed">
+    <xsl:text>#right-line[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:salute | tei:address | tei:byline | tei:docAuthor | tei:trailer | tei:postscript">
+    <xsl:text>#plain[</xsl:text>
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:addrLine">
+    <xsl:apply-templates/>
+    <xsl:if test="following-sibling::tei:addrLine"> #linebreak() </xsl:if>
+  </xsl:template>
+
+  <!-- Quotations: a block when they hold blocks, otherwise inline words. -->
+  <xsl:template match="tei:quote[tei:p | tei:list | tei:lg | tei:ab | tei:table] | tei:q[tei:p]">
+    <xsl:value-of select="$PARA"/>
+    <xsl:text>#block-quote[</xsl:text>
+    <xsl:apply-templates select="*"/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:lg">
+    <xsl:text>#block-quote[#set par(first-line-indent: 0pt, justify: false); </xsl:text>
+    <xsl:apply-templates select="*"/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:l">
+    <xsl:call-template name="leading-pbs"/>
+    <xsl:apply-templates/>
+    <xsl:text> #linebreak()&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- Lists. Bulleted and numbered lists become Typst lists; FRUS's label/item pairs
+       (numbered paragraphs) keep their printed labels; other lists (subject, participants)
+       are plain lines under their head. -->
+  <xsl:template match="tei:list[matches(string-join((@rend, @type), ' '), 'bullet')]" priority="2">
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="list-head"/>
+    <xsl:text>#list(</xsl:text>
+    <xsl:for-each select="tei:item">
+      <xsl:text>[</xsl:text>
+      <xsl:call-template name="leading-pbs"/>
+      <xsl:apply-templates/>
+      <xsl:text>], </xsl:text>
+    </xsl:for-each>
+    <xsl:text>)</xsl:text>
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="trailing-pbs"/>
+  </xsl:template>
+
+  <xsl:template match="tei:list[matches(string-join((@rend, @type), ' '), 'numbered|ordered|arabic')][not(tei:label)]" priority="2">
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="list-head"/>
+    <xsl:text>#enum(</xsl:text>
+    <xsl:for-each select="tei:item">
+      <xsl:text>[</xsl:text>
+      <xsl:call-template name="leading-pbs"/>
+      <xsl:apply-templates/>
+      <xsl:text>], </xsl:text>
+    </xsl:for-each>
+    <xsl:text>)</xsl:text>
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="trailing-pbs"/>
+  </xsl:template>
+
+  <xsl:template match="tei:list">
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="list-head"/>
+    <xsl:for-each select="tei:item">
+      <xsl:variable name="label" select="preceding-sibling::*[1][self::tei:label]"/>
+      <xsl:choose>
+        <xsl:when test="$label">
+          <xsl:text>#labelled[</xsl:text>
+          <xsl:for-each select="$label"><xsl:call-template name="leading-pbs"/></xsl:for-each>
+          <xsl:apply-templates select="$label/node()"/>
+          <xsl:text>][</xsl:text>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>#block(width: 100%)[#set par(first-line-indent: 0pt, hanging-indent: 1.5em); </xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="leading-pbs"/>
+      <xsl:apply-templates/>
+      <xsl:text>]</xsl:text>
+      <xsl:value-of select="$PARA"/>
+    </xsl:for-each>
+    <xsl:call-template name="trailing-pbs"/>
+  </xsl:template>
+
+  <xsl:template name="list-head">
+    <xsl:for-each select="tei:head">
+      <xsl:text>#block(sticky: true, width: 100%)[#set par(first-line-indent: 0pt); #strong[</xsl:text>
+      <xsl:call-template name="leading-pbs"/>
+      <xsl:apply-templates/>
+      <xsl:text>]]</xsl:text>
+      <xsl:value-of select="$PARA"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="tei:table">
+    <xsl:value-of select="$PARA"/>
+    <xsl:call-template name="list-head"/>
+    <xsl:text>#table(columns: </xsl:text>
+    <xsl:value-of select="max((tei:row ! sum(tei:cell ! (xs:integer((@cols[. castable as xs:integer], 1)[1]))), 1))"/>
+    <xsl:text>, stroke: 0.4pt, inset: 4pt, align: left, </xsl:text>
+    <xsl:for-each select="tei:row/tei:cell">
+      <xsl:text>table.cell(colspan: </xsl:text>
+      <xsl:value-of select="(@cols[. castable as xs:integer], 1)[1]"/>
+      <xsl:text>)[#set par(first-line-indent: 0pt, justify: false); </xsl:text>
+      <xsl:apply-templates/>
+      <xsl:text>], </xsl:text>
+    </xsl:for-each>
+    <xsl:text>)</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <xsl:template match="tei:figure">
+    <xsl:value-of select="$PARA"/>
+    <xsl:text>#center-line[</xsl:text>
+    <xsl:value-of select="tkp:esc('[' || (normalize-space(string-join((tei:head, tei:figDesc), ' '))[. ne ''], 'Figure')[1] || ']')"/>
+    <xsl:text>]</xsl:text>
+    <xsl:value-of select="$PARA"/>
+  </xsl:template>
+
+  <!-- ===================================================================================
+       Editorial signs
+       =================================================================================== -->
+
+  <!-- A redaction as printed: roman brackets around an italic phrase. -->
+  <xsl:template match="tei:gap">
+    <xsl:variable name="label" select="tk:gap-label(.)"/>
+    <xsl:variable name="inner" select="if (tk:gap-italic(.)) then '#emph[' || tkp:esc($label) || ']' else tkp:esc($label)"/>
+    <xsl:choose>
+      <xsl:when test="tk:gap-is-block(.)">
+        <xsl:value-of select="$PARA"/>
+        <xsl:text>#gap-block[</xsl:text>
+        <xsl:call-template name="leading-pbs"/>
+        <xsl:value-of select="'\[' || $inner || '\]'"/>
+        <xsl:text>]</xsl:text>
+        <xsl:value-of select="$PARA"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="'\[' || $inner || '\]'"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Page breaks of the printed edition. Inside running text the marker goes on the line
+       where the break stands; between blocks it is carried by the line-starting element that
+       follows (paragraph, item, head, document), else set as a block marker. -->
+  <xsl:function name="tkp:pb-between-blocks" as="xs:boolean">
+    <xsl:param name="pb" as="element(tei:pb)"/>
+    <xsl:sequence select="exists($pb/parent::*[self::tei:div or self::tei:body or self::tei:front or self::tei:back
+        or self::tei:list or self::tei:lg or self::tei:opener or self::tei:closer or self::frus:attachment
+        or self::tei:table or self::tei:text
+        or (self::tei:quote and (tei:p or tei:list or tei:lg or tei:ab))])
+        and not($pb/parent::*/text()[normalize-space()])"/>
+  </xsl:function>
+
+  <xsl:function name="tkp:line-starter" as="xs:boolean">
+    <xsl:param name="el" as="element()?"/>
+    <xsl:sequence select="exists($el[self::tei:p or self::tei:ab or self::tei:head or self::tei:item or self::tei:label
+        or self::tei:dateline or self::tei:signed or self::tei:salute or self::tei:l
+        or self::tei:div[@type = 'document']
+        or self::tei:gap[tk:gap-is-block(.)]])
+        and not($el/self::tei:item[preceding-sibling::*[1][self::tei:label]])"/>
+  </xsl:function>
+
+  <xsl:template match="tei:pb">
+    <xsl:choose>
+      <xsl:when test="not(@n)"/>
+      <xsl:when test="not(tkp:pb-between-blocks(.))">
+        <xsl:call-template name="inline-marker"/>
+      </xsl:when>
+      <xsl:when test="tkp:line-starter(following-sibling::*[not(self::tei:pb)][1])"/>
+      <xsl:when test="parent::tei:list and not(following-sibling::tei:item)"/>
+      <xsl:otherwise>
+        <xsl:value-of select="$PARA"/>
+        <xsl:text>#page-marker-block(</xsl:text>
+        <xsl:value-of select="tkp:str(tk:pb-label(.))"/>
+        <xsl:text>)</xsl:text>
+        <xsl:value-of select="$PARA"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="inline-marker">
+    <xsl:text>#page-marker(</xsl:text>
+    <xsl:value-of select="tkp:str(tk:pb-label(.))"/>
+    <xsl:text>)</xsl:text>
+  </xsl:template>
+
+  <!-- Markers of the page breaks standing just before this element, between blocks. -->
+  <xsl:template name="leading-pbs">
+    <xsl:variable name="self" select="."/>
+    <xsl:variable name="prev" select="preceding-sibling::*[not(self::tei:pb)][1]"/>
+    <xsl:for-each select="preceding-sibling::tei:pb[@n][empty($prev) or . >> $prev]">
+      <xsl:if test="tkp:pb-between-blocks(.)">
+        <xsl:call-template name="inline-marker"/>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- Page breaks at the very end of a list belong before what follows the list. -->
+  <xsl:template name="trailing-pbs">
+    <xsl:for-each select="tei:pb[@n][not(following-sibling::tei:item)]">
+      <xsl:text>#page-marker-block(</xsl:text>
+      <xsl:value-of select="tkp:str(tk:pb-label(.))"/>
+      <xsl:text>)</xsl:text>
+      <xsl:value-of select="$PARA"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- Notes: footnotes numbered by @n (else by their place in the document). -->
+  <xsl:template match="tei:note">
+    <xsl:variable name="n" select="tk:note-label(.)"/>
+    <xsl:variable name="doc" select="ancestor::tei:div[@type = 'document'][1]"/>
+    <xsl:variable name="label" select="if ($n ne '') then $n
+        else string(count(preceding::tei:note[not(@place = 'inline' or @rend = 'inline')]
+                          [empty($doc) or ancestor::tei:div[@type = 'document'][1] is $doc]) + 1)"/>
+    <xsl:text>#note(</xsl:text>
+    <xsl:value-of select="tkp:str($label)"/>
+    <xsl:text>)[</xsl:text>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:note[@place = 'inline' or @rend = 'inline']" priority="2">
+    <xsl:choose>
+      <xsl:when test="tkp:pb-between-blocks-like(.)">
+        <xsl:text>#center-line[</xsl:text>
+        <xsl:apply-templates/>
+        <xsl:text>]</xsl:text>
+        <xsl:value-of select="$PARA"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:function name="tkp:pb-between-blocks-like" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/parent::*[self::tei:div or self::tei:body or self::frus:attachment])"/>
+  </xsl:function>
+
+  <!-- ===================================================================================
+       Phrases
+       =================================================================================== -->
+
+  <xsl:template match="tei:hi">
+    <xsl:variable name="r" select="string-join((@rend, @rendition), ' ')"/>
+    <xsl:variable name="fn" select="
+        if (matches($r, 'ital')) then 'emph'
+        else if (matches($r, 'bold|strong')) then 'strong'
+        else if (matches($r, 'roman|normal')) then 'text.with(style: &quot;normal&quot;)'
+        else if (matches($r, 'smallcap|small-caps')) then 'smallcaps'
+        else if (matches($r, 'sup')) then 'super'
+        else if (matches($r, 'sub')) then 'sub'
+        else if (matches($r, 'underline')) then 'underline'
+        else if (matches($r, 'strike')) then 'strike'
+        else ''"/>
+    <xsl:choose>
+      <xsl:when test="$fn">
+        <xsl:value-of select="'#' || (if (contains($fn, '(')) then '(' || $fn || ')' else $fn) || '['"/>
+        <xsl:apply-templates/>
+        <xsl:text>]</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:emph | tei:foreign | tei:title[not(ancestor::tei:teiHeader)][@level = ('m', 'j', 's') or not(@level)] | tei:mentioned">
+    <xsl:text>#emph[</xsl:text>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:lb">
+    <xsl:text> #linebreak() </xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:ref | tei:ptr">
+    <xsl:variable name="t" select="normalize-space(tokenize(@target, '\s+')[1])"/>
+    <xsl:variable name="local" select="if (starts-with($t, '#')) then key('id', substring($t, 2))[self::tei:div] else ()"/>
+    <xsl:choose>
+      <xsl:when test="self::tei:ptr and not(node())"/>
+      <xsl:when test="matches($t, '^(https?|mailto):')">
+        <xsl:text>#link(</xsl:text>
+        <xsl:value-of select="tkp:str($t)"/>
+        <xsl:text>)[</xsl:text>
+        <xsl:apply-templates/>
+        <xsl:text>]</xsl:text>
+      </xsl:when>
+      <xsl:when test="count($local) eq 1 and $local/@xml:id and tkp:label($local) eq $local/@xml:id">
+        <xsl:text>#link(label(</xsl:text>
+        <xsl:value-of select="tkp:str(tkp:label($local))"/>
+        <xsl:text>))[</xsl:text>
+        <xsl:apply-templates/>
+        <xsl:text>]</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Classification markings keep their printed parentheses, which are text in the source. -->
+  <xsl:template match="tei:seg">
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()"/>
+
+  <!-- Every text node: escaped; the space before a footnote call is dropped, and so is one of
+       two spaces around a page marker. -->
+  <xsl:template match="text()">
+    <xsl:variable name="next" select="following-sibling::node()[1]"/>
+    <xsl:variable name="t" select="
+        if ($next[self::tei:note[not(@place = 'inline' or @rend = 'inline')]]) then replace(., '\s+$', '')
+        else if ($next[self::tei:pb[not(tkp:pb-between-blocks(.))]]
+                 and matches($next/following-sibling::node()[1][self::text()], '^\s')) then replace(., '\s+$', '')
+        else string(.)"/>
+    <xsl:value-of select="tkp:esc($t)"/>
+  </xsl:template>
+
+</xsl:stylesheet>
