@@ -52,7 +52,8 @@
         or self::quote[p | list] or self::note[p]])"/>
   </xsl:function>
 
-  <!-- A TEI @target as an href: pages of the edition where known, else the FRUS web edition. -->
+  <!-- A TEI @target as an href: pages of the edition where known, else the FRUS web edition;
+       '' when the target is nowhere to be found (the caller then writes a link without href). -->
   <xsl:function name="h:href" as="xs:string">
     <xsl:param name="target" as="xs:string"/>
     <xsl:param name="context" as="element()"/>
@@ -67,7 +68,11 @@
           <xsl:when test="exists($doc//*[@xml:id = $id])">{$t}</xsl:when>
           <xsl:when test="$toc/tk:doc[@id = $id]">{$toc/tk:doc[@id = $id][1]/@href}</xsl:when>
           <xsl:when test="$toc/tk:doc[@id = $docid]">{$toc/tk:doc[@id = $docid][1]/@href}{$t}</xsl:when>
-          <xsl:otherwise>{$t}</xsl:otherwise>
+          <!-- Not in this edition: a FRUS volume's document on the FRUS web edition, else no link. -->
+          <xsl:when test="exists($toc) and matches(h:meta($toc, 'volume-id'), '^frus[0-9]') and matches($id, '^d\d')">
+            <xsl:sequence select="h:href(h:meta($toc, 'volume-id') || $t, $context, ())"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:sequence select="''"/></xsl:otherwise>
         </xsl:choose>
       </xsl:when>
       <xsl:when test="matches($t, '^frus[0-9][\w\-]*(#.*)?$')">
@@ -314,6 +319,7 @@
       <xsl:if test="$label castable as xs:integer"><xsl:attribute name="value" select="xs:integer($label)"/></xsl:if>
       <xsl:if test="@type"><xsl:attribute name="class" select="'fn-' || @type"/></xsl:if>
       <span class="fn-label">{$label}.</span>
+      <xsl:text> </xsl:text>
       <div class="fn-body">
         <xsl:choose>
           <xsl:when test="p">
@@ -406,7 +412,8 @@
     <xsl:param name="toc" as="element(tk:toc)?" tunnel="yes"/>
     <a>
       <xsl:call-template name="h:attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
-      <xsl:if test="@target"><xsl:attribute name="href" select="h:href(@target, ., $toc)"/></xsl:if>
+      <xsl:variable name="href" select="if (@target) then h:href(@target, ., $toc) else ''"/>
+      <xsl:if test="$href != ''"><xsl:attribute name="href" select="$href"/></xsl:if>
       <xsl:apply-templates/>
       <xsl:if test="self::ptr">{@target}</xsl:if>
     </a>
