@@ -1,0 +1,1094 @@
+"""Validate TEI files against RELAX NG (.rng/.rnc) and ISO Schematron (.sch) schemas.
+
+    validate(paths, schemas=None, *, jobs=1) -> Report
+    is_valid_tree(tree, schema_path, *, path=None, source=None) -> list[Diagnostic]
+
+Every finding is a Diagnostic located at `path:line:col`. libxml2 (lxml) validates RELAX NG
+quickly but reports column 0, often the wrong element, and never what was expected; so for
+small grammars (teikit's own) an invalid document is narrowed down element by element
+against sub-grammars ("is this element valid on its own?") until the element whose own
+attributes or children are wrong is found, and the message is rewritten from what the
+grammar allows there. Schematron failures are located by evaluating the SVRL location
+XPath on the tree.
+
+Schemas are compiled once per process (cached by resolved path, mtime and size).
+
+`python -m teikit.validate --regenerate-rng` rewrites schemas/teikit.rng from teikit.rnc;
+`--check` only says whether it is up to date.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from lxml import etree, isoschematron
+
+from . import resources
+from .errors import InvalidInput, SchemaError, UsageError
+from .report import ERROR, INFO, WARNING, Diagnostic, Report
+from .xmlio import _refuse_doctype
+
+__all__ = [
+    "validate",
+    "validate_file",
+    "is_valid_tree",
+    "load_schema",
+    "rnc_to_rng",
+    "generated_rng",
+    "regenerate_rng",
+    "BUNDLED_SCHEMAS",
+]
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_R = f"{{{RNG_NS}}}"
+
+BUNDLED_SCHEMAS = ("teikit.rng", "teikit.sch")
+
+# A grammar that compiles faster than this is small enough to compile sub-grammars of it
+# (one per element name met in an invalid document) to find the element really at fault.
+_DRILL_COMPILE_LIMIT = 1.0
+
+_RNG_HEADER = (
+    "<!-- Generated from teikit.rnc by teikit.validate.regenerate_rng(): do not edit.\n"
+    "     Change teikit.rnc and regenerate (see schemas/README.md). -->\n"
+)
+
+
+# ----------------------------------------------------------------------------------------
+# Parsing documents
+# ----------------------------------------------------------------------------------------
+
+def _parse(path: str) -> etree._ElementTree:
+    """Parse like xmlio.parse (no DTD, no entities, no network), but keep duplicate
+    xml:id values out of the parser: they are a Schematron finding (unique-id), not a
+    well-formedness error."""
+    parser = etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
+        huge_tree=False, collect_ids=False,
+    )
+    try:
+        tree = etree.parse(path, parser)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (0, 0)
+        raise InvalidInput(f"not well-formed XML: {exc.msg}", path, line, col) from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read file: {exc.strerror or exc}", path, 0, 0) from None
+    _refuse_doctype(tree, path)
+    return tree
+
+
+# ----------------------------------------------------------------------------------------
+# Locating nodes in the source text
+# ----------------------------------------------------------------------------------------
+
+class _Source:
+    """The lines of a document's text, to turn an element into a line and a column."""
+
+    def __init__(self, text: str | None):
+        self.lines = text.splitlines() if text is not None else None
+        self._index: dict[tuple[int, str], list[etree._Element]] | None = None
+        self._root: etree._Element | None = None
+
+    @staticmethod
+    def _qname(elem: etree._Element) -> str:
+        local = etree.QName(elem).localname
+        return f"{elem.prefix}:{local}" if elem.prefix else local
+
+    def _same_line(self, elem: etree._Element) -> list[etree._Element]:
+        root = elem.getroottree().getroot()
+        if self._index is None or self._root is not root:
+            self._root = root
+            self._index = {}
+            for e in root.iter(etree.Element):
+                self._index.setdefault((e.sourceline or 0, self._qname(e)), []).append(e)
+        return self._index.get((elem.sourceline or 0, self._qname(elem)), [elem])
+
+    def element(self, elem: etree._Element) -> tuple[int, int]:
+        """(line, column) of `<name` of the element's start tag; column is 1-based."""
+        line = elem.sourceline or 0
+        if not line or not self.lines or line > len(self.lines):
+            return line, 1 if line else 0
+        qname = self._qname(elem)
+        pattern = re.compile(r"<" + re.escape(qname) + r"(?=[\s/>]|$)")
+        same = self._same_line(elem)
+        k = same.index(elem) if elem in same else 0
+        hits = list(pattern.finditer(self.lines[line - 1]))
+        if len(hits) > k:
+            return line, hits[k].start() + 1
+        # A start tag spread over several lines: libxml2 may give a later line.
+        for back in range(line - 1, max(0, line - 30), -1):
+            hits = list(pattern.finditer(self.lines[back - 1]))
+            if hits:
+                return back, hits[-1].start() + 1
+        return line, 1
+
+    def attribute(self, elem: etree._Element, name: str) -> tuple[int, int]:
+        """(line, column) of `name=` inside the element's start tag."""
+        line, col = self.element(elem)
+        if not self.lines or not line:
+            return line, col
+        qn = etree.QName(name)
+        if qn.namespace == XML_NS:
+            shown = f"xml:{qn.localname}"
+        elif qn.namespace:
+            prefix = next((p for p, u in (elem.nsmap or {}).items() if u == qn.namespace and p), None)
+            shown = f"{prefix}:{qn.localname}" if prefix else qn.localname
+        else:
+            shown = qn.localname
+        pattern = re.compile(r"(?<![\w:.-])" + re.escape(shown) + r"\s*=")
+        start = col - 1
+        for i in range(line - 1, min(len(self.lines), line + 30)):
+            text = self.lines[i]
+            m = pattern.search(text, start if i == line - 1 else 0)
+            end = text.find(">", start if i == line - 1 else 0)
+            if m and (end < 0 or m.start() < end):
+                return i + 1, m.start() + 1
+            if end >= 0:
+                break
+        return line, col
+
+
+# ----------------------------------------------------------------------------------------
+# What a RELAX NG grammar allows, computed statically (for messages and sub-grammars)
+# ----------------------------------------------------------------------------------------
+
+def _inherited(node: etree._Element, attr: str) -> str | None:
+    while node is not None:
+        value = node.get(attr)
+        if value is not None:
+            return value
+        node = node.getparent()
+    return None
+
+
+def _name_of(pattern: etree._Element, attribute: bool) -> str | None:
+    """Clark name of an element/attribute pattern, or None for a name class (wildcard)."""
+    name = pattern.get("name")
+    ns = None
+    if name is None:
+        first = next((c for c in pattern if isinstance(c.tag, str)), None)
+        if first is None or first.tag != _R + "name":
+            return None
+        name = (first.text or "").strip()
+        ns = first.get("ns")
+    name = name.strip()
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        uri = XML_NS if prefix == "xml" else pattern.nsmap.get(prefix)
+        return f"{{{uri}}}{local}" if uri else local
+    if ns is None:
+        ns = "" if attribute else (_inherited(pattern, "ns") or "")
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def _shown(clark: str) -> str:
+    qn = etree.QName(clark)
+    return f"xml:{qn.localname}" if qn.namespace == XML_NS else qn.localname
+
+
+class _Grammar:
+    """Static facts about one RELAX NG grammar: which children, attributes and values
+    each element allows, and which it requires."""
+
+    def __init__(self, tree: etree._ElementTree):
+        self.tree = tree
+        root = tree.getroot()
+        self.usable = root.tag == _R + "grammar" and not any(
+            isinstance(e.tag, str) and e.tag in (_R + "include", _R + "externalRef", _R + "parentRef", _R + "grammar")
+            for e in root.iter() if e is not root
+        )
+        self.defines: dict[str, list[etree._Element]] = {}
+        self.elements: dict[str, list[etree._Element]] = {}
+        for node in root.iter(_R + "define"):
+            self.defines.setdefault(node.get("name"), []).append(node)
+        for node in root.iter(_R + "element"):
+            name = _name_of(node, attribute=False)
+            if name is not None:
+                self.elements.setdefault(name, []).append(node)
+        self._facts: dict[str, "_Facts"] = {}
+
+    def facts(self, clark: str) -> "_Facts | None":
+        if clark not in self.elements:
+            return None
+        if clark not in self._facts:
+            facts = _Facts()
+            for pattern in self.elements[clark]:
+                self._walk(pattern, facts, set(), top=True)
+                facts.required_children.append(self._required(pattern, set(), attributes=False))
+                facts.required_attrs.append(self._required(pattern, set(), attributes=True))
+            self._facts[clark] = facts
+        return self._facts[clark]
+
+    @staticmethod
+    def _children(node: etree._Element) -> list[etree._Element]:
+        """RELAX NG child patterns of `node`, without the name class of an element/attribute."""
+        kids = [c for c in node if isinstance(c.tag, str) and c.tag.startswith(_R)]
+        if node.tag in (_R + "element", _R + "attribute") and node.get("name") is None and kids:
+            kids = kids[1:]
+        return kids
+
+    def _walk(self, node: etree._Element, facts: "_Facts", seen: set[str], top: bool = False) -> None:
+        for child in self._children(node):
+            tag = child.tag[len(_R):]
+            if tag == "element":
+                name = _name_of(child, attribute=False)
+                if name is None:
+                    facts.any_child = True
+                else:
+                    facts.children.add(name)
+            elif tag == "attribute":
+                name = _name_of(child, attribute=True)
+                if name is None:
+                    facts.any_attr = True
+                else:
+                    facts.attrs.setdefault(name, []).append(child)
+            elif tag == "ref":
+                ref = child.get("name")
+                if ref not in seen:
+                    seen.add(ref)
+                    for define in self.defines.get(ref, []):
+                        self._walk(define, facts, seen)
+            elif tag in ("text", "mixed"):
+                facts.text = True
+                if tag == "mixed":
+                    self._walk(child, facts, seen)
+            elif tag in ("data", "value", "list") and not facts.text:
+                facts.data = True
+            else:
+                self._walk(child, facts, seen)
+
+    def _required(self, node: etree._Element, seen: set[str], attributes: bool) -> set[str]:
+        """Names that must occur in every match of the content of `node`."""
+        result: set[str] = set()
+        for child in self._children(node):
+            result |= self._required_one(child, seen, attributes)
+        return result
+
+    def _required_one(self, child: etree._Element, seen: set[str], attributes: bool) -> set[str]:
+        tag = child.tag[len(_R):]
+        if tag in ("element", "attribute"):
+            if (tag == "attribute") != attributes:
+                return set()
+            name = _name_of(child, attribute=attributes)
+            return {name} if name else set()
+        if tag in ("optional", "zeroOrMore", "empty", "text", "data", "value", "notAllowed", "param"):
+            return set()
+        if tag == "choice":
+            options = [self._required_one(c, seen, attributes) for c in self._children(child)]
+            return set.intersection(*options) if options else set()
+        if tag == "ref":
+            ref = child.get("name")
+            defines = self.defines.get(ref, [])
+            if ref in seen or len(defines) != 1:
+                return set()
+            return self._required(defines[0], seen | {ref}, attributes)
+        return self._required(child, seen, attributes)  # group, interleave, oneOrMore, mixed, list
+
+    def values(self, attr_patterns: list[etree._Element]) -> tuple[list[str], list[str]]:
+        """Literal values and datatype names an attribute accepts."""
+        values: list[str] = []
+        types: list[str] = []
+        for pattern in attr_patterns:
+            for node in pattern.iter(_R + "value", _R + "data", _R + "text", _R + "ref"):
+                if node.tag == _R + "value":
+                    values.append((node.text or "").strip())
+                elif node.tag == _R + "data":
+                    types.append(node.get("type"))
+                elif node.tag == _R + "text":
+                    types.append("text")
+                else:
+                    for define in self.defines.get(node.get("name"), []):
+                        v, t = self.values([define])
+                        values += v
+                        types += t
+        return list(dict.fromkeys(values)), list(dict.fromkeys(types))
+
+    def sub_grammar_tree(self, clark: str) -> etree._ElementTree | None:
+        """A copy of the grammar whose start is element `clark` (any of its definitions)."""
+        if not self.usable or clark not in self.elements:
+            return None
+        tree = copy.deepcopy(self.tree)
+        positions = {id(e): i for i, e in enumerate(self.tree.getroot().iter(_R + "element"))}
+        wanted = {positions[id(e)] for e in self.elements[clark]}
+        copies = [e for i, e in enumerate(tree.getroot().iter(_R + "element")) if i in wanted]
+        root = tree.getroot()
+        for start in root.findall(_R + "start"):
+            root.remove(start)
+        define = etree.SubElement(root, _R + "define", name="__teikit_start__")
+        choice = etree.SubElement(define, _R + "choice")
+        for original, pattern in zip(self.elements[clark], copies):
+            dup = copy.deepcopy(pattern)
+            for attr in ("ns", "datatypeLibrary"):
+                if dup.get(attr) is None:
+                    value = _inherited(original, attr)
+                    if value is not None:
+                        dup.set(attr, value)
+            choice.append(dup)
+        start = etree.SubElement(root, _R + "start")
+        etree.SubElement(start, _R + "ref", name="__teikit_start__")
+        return tree
+
+
+class _Facts:
+    def __init__(self) -> None:
+        self.children: set[str] = set()
+        self.attrs: dict[str, list[etree._Element]] = {}
+        self.any_child = False
+        self.any_attr = False
+        self.text = False
+        self.data = False
+        self.required_children: list[set[str]] = []
+        self.required_attrs: list[set[str]] = []
+
+    @property
+    def must_have(self) -> set[str]:
+        return set.intersection(*self.required_children) if self.required_children else set()
+
+    @property
+    def must_have_attrs(self) -> set[str]:
+        return set.intersection(*self.required_attrs) if self.required_attrs else set()
+
+
+# ----------------------------------------------------------------------------------------
+# Schemas
+# ----------------------------------------------------------------------------------------
+
+class _Schema:
+    kind = "?"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def check(self, tree: etree._ElementTree, path: str, source: _Source) -> list[Diagnostic]:
+        raise NotImplementedError
+
+
+def rnc_to_rng(text: str, source: str = "<rnc>") -> str:
+    """RELAX NG compact syntax to XML syntax (rnc2rng), as text."""
+    try:
+        import rnc2rng
+        from rnc2rng import parser as rnc_parser
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise SchemaError(
+            "reading a .rnc schema needs the rnc2rng package (pip install rnc2rng)", source
+        ) from None
+    try:
+        return rnc2rng.dumps(rnc2rng.loads(text))
+    except rnc_parser.ParseError as exc:
+        raise SchemaError(f"broken compact-syntax schema: {exc.msg}", source) from None
+    except Exception as exc:  # rnc2rng raises bare errors on some inputs
+        raise SchemaError(f"broken compact-syntax schema: {exc}", source) from None
+
+
+class _RelaxNG(_Schema):
+    kind = "RelaxNG"
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self.grammar_tree = self._load_tree(path)
+        started = time.perf_counter()
+        try:
+            self.rng = etree.RelaxNG(self.grammar_tree)
+        except etree.RelaxNGParseError as exc:
+            raise SchemaError(f"broken RELAX NG schema: {_first_error(exc)}", str(path)) from None
+        self.compile_seconds = time.perf_counter() - started
+        self.grammar = _Grammar(self.grammar_tree)
+        self.drill = self.grammar.usable and self.compile_seconds < _DRILL_COMPILE_LIMIT
+        self._subs: dict[str, etree.RelaxNG | None] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _load_tree(path: Path) -> etree._ElementTree:
+        try:
+            if path.suffix == ".rnc":
+                text = rnc_to_rng(path.read_text(encoding="utf-8"), str(path))
+                return etree.ElementTree(etree.fromstring(text.encode("utf-8"), base_url=str(path)))
+            return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            line, col = exc.position if exc.position else (0, 0)
+            raise SchemaError(f"schema is not well-formed XML: {exc.msg}", str(path), line, col) from None
+        except OSError as exc:
+            raise SchemaError(f"cannot read schema: {exc.strerror or exc}", str(path)) from None
+
+    def _sub(self, clark: str) -> etree.RelaxNG | None:
+        with self._lock:
+            if clark not in self._subs:
+                tree = self.grammar.sub_grammar_tree(clark)
+                try:
+                    self._subs[clark] = etree.RelaxNG(tree) if tree is not None else None
+                except etree.RelaxNGParseError:
+                    self._subs[clark] = None
+            return self._subs[clark]
+
+    # -- checking -------------------------------------------------------------------------
+
+    def check(self, tree: etree._ElementTree, path: str, source: _Source) -> list[Diagnostic]:
+        if self.rng.validate(tree):
+            return []
+        entries = list(self.rng.error_log)
+        found: list[Diagnostic] = []
+        if self.drill:
+            found = self._drill(tree.getroot(), None, path, source)
+        if not found:
+            found = self._rewrite(entries, tree.getroot(), path, source)
+        return _dedupe(found)
+
+    def _valid_alone(self, elem: etree._Element) -> bool | None:
+        sub = self._sub(elem.tag)
+        return None if sub is None else bool(sub.validate(elem))
+
+    def _drill(self, elem, parent, path, source) -> list[Diagnostic]:
+        """Find the elements whose own attributes or children break the grammar."""
+        sub = self._sub(elem.tag)
+        if sub is None:
+            return [self._unknown(elem, parent, path, source)]
+        if sub.validate(elem):
+            return []
+        entries = list(sub.error_log)
+        children = [c for c in elem if isinstance(c.tag, str)]
+        bad = [c for c in children if not self._valid_alone(c)]
+        found: list[Diagnostic] = []
+        for child in bad:
+            found += self._drill(child, elem, path, source)
+        if bad:
+            found += self._static(elem, path, source)
+        else:
+            found += self._rewrite(entries, elem, path, source)
+        return found
+
+    def _unknown(self, elem, parent, path, source) -> Diagnostic:
+        line, col = source.element(elem)
+        name = _shown(elem.tag)
+        where = f' in "{_shown(parent.tag)}"' if parent is not None else ""
+        if etree.QName(elem).namespace != etree.QName(parent.tag if parent is not None else elem).namespace:
+            ns = etree.QName(elem).namespace or "no namespace"
+            msg = f'element "{name}" (namespace {ns}) is not allowed{where}'
+        else:
+            msg = f'element "{name}" is not allowed{where}: the schema has no element "{name}"'
+        if parent is not None:
+            msg += self._may_contain(parent)
+        return Diagnostic(path, line, col, ERROR, msg, rule="relaxng:unknown-element")
+
+    def _may_contain(self, elem) -> str:
+        facts = self.grammar.facts(elem.tag)
+        if facts is None or facts.any_child:
+            return ""
+        names = sorted(_shown(n) for n in facts.children)
+        if not names:
+            return f'; "{_shown(elem.tag)}" may contain no elements'
+        return f'; expected one of: {", ".join(names)}'
+
+    def _static(self, elem, path, source) -> list[Diagnostic]:
+        """Findings certain from the grammar alone: children or attributes never allowed on
+        the element, required ones missing, attribute values outside a closed list."""
+        facts = self.grammar.facts(elem.tag)
+        if facts is None:
+            return []
+        found = []
+        name = _shown(elem.tag)
+        present = {c.tag for c in elem if isinstance(c.tag, str)}
+        for child in elem:
+            if isinstance(child.tag, str) and not facts.any_child and child.tag not in facts.children \
+                    and child.tag in self.grammar.elements:
+                line, col = source.element(child)
+                found.append(Diagnostic(
+                    path, line, col, ERROR,
+                    f'element "{_shown(child.tag)}" is not allowed in "{name}"' + self._may_contain(elem),
+                    rule="relaxng:element-not-allowed"))
+        missing = sorted(_shown(n) for n in facts.must_have - present)
+        if missing:
+            line, col = source.element(elem)
+            found.append(Diagnostic(path, line, col, ERROR, _missing_message(name, missing),
+                                    rule="relaxng:missing-element"))
+        found += self._attributes(elem, facts, path, source)
+        return found
+
+    def _attributes(self, elem, facts, path, source, only: str | None = None) -> list[Diagnostic]:
+        found = []
+        name = _shown(elem.tag)
+        for attr, value in elem.attrib.items():
+            if only is not None and attr != only:
+                continue
+            line, col = source.attribute(elem, attr)
+            if attr not in facts.attrs:
+                if facts.any_attr:
+                    continue
+                allowed = sorted(_shown(a) for a in facts.attrs)
+                hint = f'; "{name}" may have: {", ".join(allowed)}' if allowed else ""
+                found.append(Diagnostic(path, line, col, ERROR,
+                                        f'attribute "{_shown(attr)}" is not allowed on "{name}"{hint}',
+                                        rule="relaxng:attribute-not-allowed"))
+                continue
+            values, types = self.grammar.values(facts.attrs[attr])
+            if only is not None and types == ["ID"] and _id_used_before(elem, attr, value):
+                found.append(Diagnostic(path, line, col, ERROR,
+                                        f'the identifier "{value}" is already used earlier in this file',
+                                        rule="relaxng:duplicate-id"))
+                continue
+            if values and not types and not _in_values(value, values, facts.attrs[attr]):
+                found.append(Diagnostic(
+                    path, line, col, ERROR,
+                    f'attribute "{_shown(attr)}" of "{name}" has the value "{value}", which is not allowed; '
+                    f'allowed values: {", ".join(values)}',
+                    rule="relaxng:bad-attribute-value"))
+            elif only is not None:
+                expected = ", ".join(values + [_TYPE_WORDS.get(t, t) for t in types if t]) or "another value"
+                found.append(Diagnostic(
+                    path, line, col, ERROR,
+                    f'attribute "{_shown(attr)}" of "{name}" has the value "{value}", which is not allowed; '
+                    f'expected: {expected}',
+                    rule="relaxng:bad-attribute-value"))
+        missing = sorted(_shown(a) for a in facts.must_have_attrs - set(elem.attrib.keys()))
+        if missing and only is None:
+            line, col = source.element(elem)
+            what = "attribute" if len(missing) == 1 else "attributes"
+            found.append(Diagnostic(path, line, col, ERROR,
+                                    f'element "{name}" lacks required {what} ' + ", ".join(f'"{m}"' for m in missing),
+                                    rule="relaxng:missing-attribute"))
+        return found
+
+    def _rewrite(self, entries, elem, path, source) -> list[Diagnostic]:
+        """Turn libxml2's entries, produced while validating `elem` alone, into plain words."""
+        found: list[Diagnostic] = []
+        generic = []
+        positional = re.compile(r"Did not expect element|has extra content: [^#]|Expecting element \S+, got")
+        culprit = None
+        if any(positional.search(e.message or "") for e in entries):
+            culprit = self._culprit_by_removal(elem)
+            if culprit is not None:
+                found.append(self._misplaced(culprit, elem, path, source))
+        for entry in entries:
+            message = entry.message or ""
+            if culprit is not None and positional.search(message):
+                continue
+            node = _entry_node(elem, entry, message)
+            m_attr = re.match(r"Invalid attribute (\S+) for element (\S+)", message)
+            m_extra = re.match(r"Element (\S+) has extra content: (\S+)", message)
+            m_wrong = re.match(r"Did not expect element (\S+) there", message)
+            m_expect = re.match(r"Expecting an element (\S*), got nothing", message)
+            m_name = re.match(r"Expecting element (\S+), got (\S+)", message)
+            facts = self.grammar.facts(node.tag) if isinstance(node.tag, str) else None
+            if m_attr and facts is not None:
+                attr = _attr_key(node, m_attr.group(1))
+                found += self._attributes(node, facts, path, source, only=attr) or []
+            elif (m_wrong or m_name) and node is not elem and node.getparent() is not None:
+                found.append(self._misplaced(node, node.getparent(), path, source))
+            elif m_extra and node is not elem and node.getparent() is not None:
+                found.append(self._misplaced(node, node.getparent(), path, source))
+            elif m_expect and facts is not None:
+                present = {c.tag for c in node if isinstance(c.tag, str)}
+                missing = sorted(_shown(n) for n in facts.must_have - present)
+                line, col = source.element(node)
+                if missing:
+                    msg = _missing_message(_shown(node.tag), missing)
+                elif m_expect.group(1):
+                    msg = f'element "{_shown(node.tag)}" is incomplete: expected element "{m_expect.group(1)}"'
+                else:
+                    msg = f'element "{_shown(node.tag)}" is incomplete: a required element is missing' \
+                        + self._may_contain(node)
+                found.append(Diagnostic(path, line, col, ERROR, msg, rule="relaxng:missing-element"))
+            elif "failed to validate attributes" in message and facts is not None:
+                found += self._attributes(node, facts, path, source)
+            elif "failed to validate content" in message or "Extra element" in message:
+                generic.append((node, f'the content of element "{_shown(node.tag)}" does not follow the schema'
+                                + (self._may_contain(node) if isinstance(node.tag, str) else ""), "relaxng"))
+            elif "Did not expect text" in message or "has extra content: #text" in message:
+                generic.append((node, f'text is not allowed directly inside "{_shown(node.tag)}"'
+                                + self._may_contain(node).replace("; expected", "; it may contain"),
+                                "relaxng:text-not-allowed"))
+            else:
+                generic.append((node, _plain(message), "relaxng"))
+        if not found:
+            for node, msg, rule in generic:
+                line, col = source.element(node) if isinstance(node.tag, str) else (entry_line(node), 1)
+                found.append(Diagnostic(path, line, col, ERROR, msg, rule=rule))
+        return found
+
+    def _culprit_by_removal(self, elem) -> etree._Element | None:
+        """The child whose removal makes `elem` valid (the last such child, which is the one
+        that came too late or is never allowed there); None when no single child does."""
+        sub = self._sub(elem.tag)
+        children = [c for c in elem if isinstance(c.tag, str)]
+        if sub is None or len(children) > 400:
+            return None
+        trial = copy.deepcopy(elem)
+        trial_children = [c for c in trial if isinstance(c.tag, str)]
+        found = None
+        for original, child in zip(children, trial_children):
+            index = trial.index(child)
+            tail = child.tail
+            trial.remove(child)
+            if sub.validate(trial):
+                found = original
+            child.tail = tail
+            trial.insert(index, child)
+        return found
+
+    def _misplaced(self, node, parent, path, source) -> Diagnostic:
+        line, col = source.element(node)
+        name, pname = _shown(node.tag), _shown(parent.tag)
+        facts = self.grammar.facts(parent.tag)
+        if node.tag not in self.grammar.elements:
+            return self._unknown(node, parent, path, source)
+        if facts is not None and not facts.any_child and node.tag not in facts.children:
+            msg = f'element "{name}" is not allowed in "{pname}"' + self._may_contain(parent)
+            return Diagnostic(path, line, col, ERROR, msg, rule="relaxng:element-not-allowed")
+        before = node.getprevious()
+        while before is not None and not isinstance(before.tag, str):
+            before = before.getprevious()
+        where = f'after "{_shown(before.tag)}"' if before is not None else "first"
+        msg = f'element "{name}" is not allowed here: "{pname}" may contain "{name}", but not {where}'
+        return Diagnostic(path, line, col, ERROR, msg, rule="relaxng:element-out-of-place")
+
+
+def entry_line(node) -> int:
+    return getattr(node, "sourceline", 0) or 0
+
+
+_TYPE_WORDS = {
+    "decimal": "a number such as 8 or 2.5",
+    "double": "a number",
+    "integer": "a whole number",
+    "nonNegativeInteger": "a whole number",
+    "ID": "an identifier (a letter or _ followed by letters, digits, -, _ or .)",
+    "NCName": "a name without spaces or colons",
+    "Name": "a name without spaces",
+    "date": "a date YYYY-MM-DD",
+    "gYear": "a year YYYY",
+    "gYearMonth": "a month YYYY-MM",
+    "dateTime": "a date and time YYYY-MM-DDThh:mm:ss",
+    "language": "a language code such as en",
+    "anyURI": "a URI",
+}
+
+
+def _id_used_before(elem, attr, value) -> bool:
+    for other in elem.getroottree().getroot().iter(etree.Element):
+        if other is elem:
+            return False
+        if other.get(attr) == value:
+            return True
+    return False
+
+
+def _in_values(value: str, values: list[str], patterns) -> bool:
+    is_list = any(p.find(f".//{_R}list") is not None for p in patterns)
+    tokens = value.split() if is_list else [" ".join(value.split())]
+    return bool(tokens) and all(t in values for t in tokens)
+
+
+def _attr_key(node, shown: str) -> str:
+    for key in node.attrib:
+        if key == shown or _shown(key) == shown or etree.QName(key).localname == shown:
+            return key
+    return shown
+
+
+def _missing_message(name: str, missing: list[str]) -> str:
+    if len(missing) == 1:
+        return f'element "{name}" lacks the required element "{missing[0]}"'
+    return f'element "{name}" lacks the required elements ' + ", ".join(f'"{m}"' for m in missing)
+
+
+def _plain(message: str) -> str:
+    message = message.strip()
+    m = re.match(r"Error validating datatype (\S+)", message)
+    if m:
+        return f"a value is not a valid {m.group(1)}"
+    return message[:1].lower() + message[1:] if message else "does not follow the schema"
+
+
+_NAMED = re.compile(
+    r"(?:element|Element) (?P<a>[\w.:-]+)|for element (?P<b>[\w.:-]+)|extra content: (?P<c>[\w.:-]+)"
+    r"|got (?P<d>[\w.:-]+)"
+)
+
+
+def _entry_node(elem: etree._Element, entry, message: str) -> etree._Element:
+    """The element an error-log entry is about: libxml2's paths are unreliable when an
+    element is validated on its own, so match the entry's line and the element it names."""
+    names = [n for m in _NAMED.finditer(message) for n in m.groups() if n]
+    line = entry.line
+    scope = [elem] + [c for c in elem.iter(etree.Element) if c is not elem]
+    for name in reversed(names):  # the last name is the most specific ("extra content: p")
+        for node in scope:
+            if node.sourceline == line and etree.QName(node).localname == name.split(":")[-1]:
+                return node
+    for node in scope:
+        if node.sourceline == line:
+            return node
+    found = _node_at(elem, entry.path)
+    return found if found is not None else elem
+
+
+def _node_at(root: etree._Element, xpath: str | None):
+    """The node an error-log path names, with `root` as the validated document's root."""
+    if not xpath or not xpath.startswith("/"):
+        return None
+    parts = xpath.split("/")[2:]  # drop "" and the root step
+    node = root
+    for step in parts:
+        if not step:
+            continue
+        m = re.fullmatch(r"(\*|[\w.:-]+)(?:\[(\d+)\])?", step)
+        if not m:
+            return node
+        index = int(m.group(2) or 1)
+        if m.group(1) == "*" or ":" not in m.group(1):
+            candidates = [c for c in node if isinstance(c.tag, str)
+                          and (m.group(1) == "*" or etree.QName(c).localname == m.group(1))]
+        else:
+            candidates = [c for c in node if isinstance(c.tag, str)]
+        if len(candidates) < index:
+            return node
+        node = candidates[index - 1]
+    return node
+
+
+def _first_error(exc: Exception) -> str:
+    log = getattr(exc, "error_log", None)
+    if log:
+        entry = log[0]
+        return f"{entry.message} (line {entry.line})"
+    return str(exc)
+
+
+def _dedupe(found: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    result = []
+    for d in found:
+        key = (d.line, d.col, d.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(d)
+    return sorted(result, key=lambda d: (d.line, d.col))
+
+
+class _Schematron(_Schema):
+    kind = "Schematron"
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        try:
+            tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            line, col = exc.position if exc.position else (0, 0)
+            raise SchemaError(f"schema is not well-formed XML: {exc.msg}", str(path), line, col) from None
+        except OSError as exc:
+            raise SchemaError(f"cannot read schema: {exc.strerror or exc}", str(path)) from None
+        binding = (tree.getroot().get("queryBinding") or "xslt").lower()
+        if binding not in ("xslt", "xpath", "exslt"):
+            raise SchemaError(
+                f'Schematron queryBinding="{binding}" needs an XSLT 2/3 engine; teikit runs '
+                'XPath 1 schemas (queryBinding="xslt") only', str(path))
+        try:
+            self.schematron = isoschematron.Schematron(tree, store_report=True)
+        except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
+            raise SchemaError(f"broken Schematron schema: {_first_error(exc)}", str(path)) from None
+        self._lock = threading.Lock()
+
+    def check(self, tree, path, source) -> list[Diagnostic]:
+        with self._lock:  # the report is stored on the validator object
+            try:
+                self.schematron.validate(tree)
+            except etree.XSLTApplyError as exc:
+                raise SchemaError(f"Schematron rules failed to run: {exc}", str(self.path)) from None
+            report = self.schematron.validation_report
+        found = []
+        for failure in report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+            text = " ".join("".join(failure.itertext()).split())
+            location = failure.get("location") or ""
+            role = (failure.get("role") or "").lower()
+            severity = WARNING if role in ("warning", "warn") else INFO if role in ("info", "information") \
+                else ERROR
+            line, col = _locate_xpath(tree, location, source)
+            found.append(Diagnostic(path, line, col, severity, text,
+                                    rule=failure.get("id") or failure.get("test"), xpath=location or None))
+        return sorted(found, key=lambda d: (d.line, d.col))
+
+
+def _locate_xpath(tree, location: str, source: _Source) -> tuple[int, int]:
+    if not location:
+        return 0, 0
+    attr = None
+    m = re.match(r"(.*)/@([\w:.-]+)$", location)
+    expr = location
+    if m:
+        expr, attr = m.group(1) or "/*", m.group(2)
+    try:
+        nodes = tree.xpath(expr)
+    except etree.XPathError:
+        return 0, 0
+    node = nodes[0] if isinstance(nodes, list) and nodes else None
+    if isinstance(node, etree._Element) and isinstance(node.tag, str):
+        if attr:
+            key = _attr_key(node, attr if not attr.startswith("xml:") else f"{{{XML_NS}}}{attr[4:]}")
+            return source.attribute(node, key)
+        return source.element(node)
+    if node is not None and hasattr(node, "getparent") and node.getparent() is not None:
+        return source.element(node.getparent())
+    return 0, 0
+
+
+# ----------------------------------------------------------------------------------------
+# The schema cache
+# ----------------------------------------------------------------------------------------
+
+_CACHE: dict[tuple[str, int, int], _Schema] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _kind_of(path: Path, hint: str | None = None) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".rng", ".rnc"):
+        return "rng"
+    if suffix == ".sch":
+        return "sch"
+    if hint:
+        return hint
+    raise SchemaError("unknown schema type (expected a .rng, .rnc or .sch file)", str(path))
+
+
+def load_schema(path: str | os.PathLike, kind: str | None = None) -> _Schema:
+    """The compiled schema at `path`, compiled once per process while the file is unchanged."""
+    resolved = Path(path).resolve()
+    try:
+        stat = resolved.stat()
+    except OSError as exc:
+        raise SchemaError(f"cannot read schema: {exc.strerror or exc}", str(path)) from None
+    key = (str(resolved), stat.st_mtime_ns, stat.st_size)
+    with _CACHE_LOCK:
+        schema = _CACHE.get(key)
+        if schema is None:
+            kind = _kind_of(resolved, kind)
+            schema = _RelaxNG(resolved) if kind == "rng" else _Schematron(resolved)
+            for old in [k for k in _CACHE if k[0] == key[0]]:
+                del _CACHE[old]
+            _CACHE[key] = schema
+    return schema
+
+
+# ----------------------------------------------------------------------------------------
+# Which schemas a document asks for
+# ----------------------------------------------------------------------------------------
+
+_RNG_TYPENS = "http://relaxng.org/ns/structure/1.0"
+_SCH_TYPENS = ("http://purl.oclc.org/dsdl/schematron", "http://www.ascc.net/xml/schematron")
+
+
+def _model_schemas(tree: etree._ElementTree, path: str) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Schemas named by the document's `<?xml-model?>` processing instructions."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Diagnostic] = []
+    node = tree.getroot().getprevious()
+    pis = []
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            pis.insert(0, node)
+        node = node.getprevious()
+    for pi in pis:
+        href = pi.get("href")
+        typens = pi.get("schematypens") or ""
+        if not href:
+            continue
+        if typens == _RNG_TYPENS or (not typens and href.endswith((".rng", ".rnc"))):
+            kind = "rng"
+        elif typens in _SCH_TYPENS or (not typens and href.endswith(".sch")):
+            kind = "sch"
+        else:
+            continue  # a schema language teikit does not run (XSD, DTD...)
+        basename = href.rsplit("/", 1)[-1]
+        local = None
+        if not re.match(r"^[a-zA-Z][\w+.-]*://", href):
+            local = (Path(path).parent / href.split("#", 1)[0]).resolve()
+        if local is not None and local.is_file():
+            found.append((local, kind))
+        elif basename in BUNDLED_SCHEMAS:
+            found.append((resources.schema(basename), kind))
+        else:
+            line = pi.sourceline or 1
+            problems.append(Diagnostic(path, line, 1, ERROR,
+                                       f'the schema "{href}" named in <?xml-model?> was not found',
+                                       rule="xml-model"))
+    return found, problems
+
+
+def _default_schemas() -> list[tuple[Path, str]]:
+    return [(resources.schema("teikit.rng"), "rng"), (resources.schema("teikit.sch"), "sch")]
+
+
+# ----------------------------------------------------------------------------------------
+# Public API
+# ----------------------------------------------------------------------------------------
+
+def is_valid_tree(tree, schema_path: str | os.PathLike, *, path: str | None = None,
+                  source: str | None = None) -> list[Diagnostic]:
+    """Check an already parsed tree (or element) against one schema; [] when valid.
+
+    `path` names the document in diagnostics (default: the tree's URL); `source` is its
+    text, for columns (default: read from that URL when it is a readable file).
+    """
+    if isinstance(tree, etree._Element):
+        tree = tree.getroottree()
+    url = tree.docinfo.URL
+    name = path or url or "<tree>"
+    if source is None and url and os.path.isfile(url):
+        try:
+            source = Path(url).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            source = None
+    return load_schema(schema_path).check(tree, name, _Source(source))
+
+
+def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] | None = None) -> list[Diagnostic]:
+    """All diagnostics for one file (malformed or unsafe XML becomes one error)."""
+    name = str(path)
+    try:
+        tree = _parse(name)
+    except InvalidInput as exc:
+        return [Diagnostic(exc.path or name, exc.line, max(exc.col, 1) if exc.line else exc.col, ERROR,
+                           exc.message, rule="well-formedness")]
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    source = _Source(text)
+    found: list[Diagnostic] = []
+    if schemas is not None:
+        chosen = [(Path(s), None) for s in schemas]
+    else:
+        chosen, problems = _model_schemas(tree, name)
+        found += problems
+        if not chosen and not problems:
+            chosen = _default_schemas()
+    for schema_path, kind in chosen:
+        found += load_schema(schema_path, kind).check(tree, name, source)
+    # A duplicate xml:id breaks both the grammar (xsd:ID) and teikit.sch (unique-id): say it once.
+    said = {d.line for d in found if d.rule == "unique-id"}
+    return [d for d in found if not (d.rule == "relaxng:duplicate-id" and d.line in said)]
+
+
+def _files(paths: Iterable[str | os.PathLike]) -> list[str]:
+    files: list[str] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files += [str(f) for f in sorted(p.rglob("*.xml")) if f.is_file()]
+        elif p.exists():
+            files.append(str(p))
+        else:
+            raise UsageError(f"no such file or folder: {p}", str(p))
+    return files
+
+
+def _worker(args: tuple[str, list[str] | None]) -> list[Diagnostic]:
+    path, schemas = args
+    return validate_file(path, schemas)
+
+
+def validate(paths, schemas=None, *, jobs: int = 1) -> Report:
+    """Validate files (folders are searched recursively for *.xml).
+
+    schemas: .rng/.rnc/.sch paths applied to every file; when None, each file's
+    `<?xml-model?>` instructions decide (a missing teikit.rng/teikit.sch falls back to
+    the bundled one), and a file without any uses teikit.rng + teikit.sch.
+    jobs: number of worker processes (0 = one per CPU); each compiles its schemas once.
+    A malformed file gives an error diagnostic; a broken schema raises SchemaError.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if isinstance(schemas, (str, os.PathLike)):
+        schemas = [schemas]
+    schema_list = [str(s) for s in schemas] if schemas is not None else None
+    if schema_list is not None:
+        for s in schema_list:  # compile (and fail) before any file is read
+            load_schema(s)
+    files = _files(paths)
+    report = Report()
+    report.files = len(files)
+    workers = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
+    if workers > 1 and len(files) > 1:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=ctx) as pool:
+            chunk = max(1, len(files) // (workers * 4))
+            for found in pool.map(_worker, [(f, schema_list) for f in files], chunksize=chunk):
+                report.extend(found)
+    else:
+        for f in files:
+            report.extend(validate_file(f, schema_list))
+    return report
+
+
+# ----------------------------------------------------------------------------------------
+# teikit.rng from teikit.rnc
+# ----------------------------------------------------------------------------------------
+
+def generated_rng(rnc: str | os.PathLike | None = None) -> str:
+    """The text teikit.rng must have: rnc2rng's conversion of teikit.rnc plus a header."""
+    rnc = Path(rnc) if rnc is not None else resources.schema("teikit.rnc")
+    text = rnc_to_rng(rnc.read_text(encoding="utf-8"), str(rnc))
+    decl, sep, rest = text.partition("\n")
+    if not decl.startswith("<?xml"):
+        decl, sep, rest = '<?xml version="1.0" encoding="UTF-8"?>', "\n", text
+    return decl + sep + _RNG_HEADER + rest.rstrip("\n") + "\n"
+
+
+def regenerate_rng(rnc: str | os.PathLike | None = None, rng: str | os.PathLike | None = None,
+                   check: bool = False) -> bool:
+    """Rewrite teikit.rng from teikit.rnc; True when it was already up to date.
+    With check=True, only compare."""
+    rnc = Path(rnc) if rnc is not None else resources.schema("teikit.rnc")
+    rng = Path(rng) if rng is not None else rnc.with_suffix(".rng")
+    wanted = generated_rng(rnc)
+    current = rng.read_text(encoding="utf-8") if rng.exists() else None
+    if current == wanted:
+        return True
+    if not check:
+        from .xmlio import atomic_write
+
+        atomic_write(rng, wanted)
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m teikit.validate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--regenerate-rng", action="store_true", help="rewrite schemas/teikit.rng from teikit.rnc")
+    parser.add_argument("--check", action="store_true", help="with --regenerate-rng: only say whether it is up to date")
+    parser.add_argument("files", nargs="*", help="files or folders to validate")
+    parser.add_argument("--schema", action="append", help="schema to apply (repeatable)")
+    args = parser.parse_args(argv)
+    try:
+        if args.regenerate_rng:
+            fresh = regenerate_rng(check=args.check)
+            rng = resources.schema("teikit.rng")
+            if fresh:
+                print(f"{rng} is up to date")
+                return 0
+            print(f"{rng} {'is out of date' if args.check else 'regenerated'}")
+            return 1 if args.check else 0
+        report = validate(args.files, args.schema)
+    except (SchemaError, UsageError) as exc:
+        print(f"teikit: {exc}", file=sys.stderr)
+        return exc.exit_code
+    for d in report.diagnostics:
+        print(d.format(verbose=True))
+    return report.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
