@@ -336,6 +336,17 @@ def test_unreadable_input_is_reported_not_raised(tmp_path):
     report = render_html([bad, SEED_TEI], tmp_path / "site", Config(root=tmp_path))
     assert [d.path for d in report.errors] == [str(bad)]
     assert (tmp_path / "site" / "d321.html").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_header_only_file_feeds_the_index(tmp_path):
+    header = tmp_path / "header.xml"
+    header.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+        '<title type="volume">Volume From A Header</title></titleStmt></fileDesc></teiHeader></TEI>', "utf-8")
+    report = render_html([header, SEED_TEI], tmp_path / "site", Config(root=tmp_path))
+    assert report.ok and not report.warnings
+    assert text_of(page(tmp_path / "site", "index.html").xpath("//h1")[0]) == "Volume From A Header"
 
 
 def test_config_overrides_header(tmp_path):

@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 from .. import resources, xmlio
 from ..config import Config
 from ..errors import TeikitError
-from ..report import Report
+from ..report import INFO, Diagnostic, Report
 from ..xslt import stylesheet
 
 STYLESHEET = "html/edition.xsl"
@@ -75,7 +75,11 @@ def render_html(tei_paths: list[Path], out_dir: Path, config: Config) -> Report:
             report.error(exc.path or str(path), exc.line, exc.col, exc.message)
             continue
         if toc.find(f"{{{TK_NS}}}doc") is None:
-            report.warning(str(path), 0, 0, "no div[@type='document'] to render")
+            volume = toc.find(f"{{{TK_NS}}}volume")
+            if volume is not None and any(v for k, v in volume.attrib.items() if k != "lang"):
+                report.add(Diagnostic(str(path), 0, 0, INFO, "no document in this file; its header is used for the index"))
+            else:
+                report.warning(str(path), 0, 0, "no div[@type='document'] to render")
         tocs.append((path, toc))
 
     if not tocs:
@@ -85,11 +89,13 @@ def render_html(tei_paths: list[Path], out_dir: Path, config: Config) -> Report:
 
     # Pass 2: the pages.
     written: set[str] = set()
-    for index, (path, _) in enumerate(tocs):
+    for path, _ in tocs:
         try:
             tree = xmlio.parse(path)
+            # The index comes with the first input that renders (it is built from the merged table).
+            with_index = "index.html" not in written
             result = sheet.transform(
-                tree, {**params, "html-pass": "site", "html-toc": toc_text, "html-index": index == 0}, str(path)
+                tree, {**params, "html-pass": "site", "html-toc": toc_text, "html-index": with_index}, str(path)
             )
             site = etree.fromstring(result.encode("utf-8"))
         except TeikitError as exc:
