@@ -59,6 +59,12 @@
   <xsl:variable name="titleStmt" select="$header/tei:fileDesc/tei:titleStmt"/>
   <xsl:variable name="documents" select="//tei:div[@type = 'document']"/>
 
+  <!-- Heads keep with what follows (sticky), unless they hold a footnote (see doc-start). -->
+  <xsl:function name="tkp:sticky" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if ($el//tei:note[not(@place = 'inline' or @rend = 'inline')]) then 'false' else 'true'"/>
+  </xsl:function>
+
   <xsl:function name="tkp:first" as="xs:string">
     <xsl:param name="candidates" as="item()*"/>
     <xsl:sequence select="((for $c in $candidates return normalize-space(string($c)))[. ne ''], '')[1]"/>
@@ -90,12 +96,7 @@
     <xsl:param name="div" as="element(tei:div)"/>
     <xsl:variable name="n" select="tk:doc-number($div)"/>
     <xsl:variable name="t" select="tk:doc-title($div)"/>
-    <xsl:sequence select="if ($n eq '' or tkp:has-number($div)) then $t else $n || '. ' || $t"/>
-  </xsl:function>
-
-  <xsl:function name="tkp:has-number" as="xs:boolean">
-    <xsl:param name="div" as="element(tei:div)"/>
-    <xsl:sequence select="starts-with(tk:doc-title($div), tk:doc-number($div) || '.')"/>
+    <xsl:sequence select="if ($n eq '' or tk:head-has-number($div)) then $t else $n || '. ' || $t"/>
   </xsl:function>
 
   <xsl:variable name="m-title" select="
@@ -140,10 +141,11 @@
 }
 #let m-inside = if paper in ("us-trade", "a5", "iso-b5") { 0.7in } else { 1.1in }
 #let m-outside = if paper in ("us-trade", "a5", "iso-b5") { 1.2in } else { 1.8in }
+#let m-bottom = 0.9in
 #let marker-gap = 0.18in
 #set page(
   paper: paper,
-  margin: (inside: m-inside, outside: m-outside, top: 1in, bottom: 0.9in),
+  margin: (inside: m-inside, outside: m-outside, top: 1in, bottom: m-bottom),
   header-ascent: 40%,
   header: context {
     let p = here().page()
@@ -194,32 +196,45 @@
   place(dx: dx, dy: 0.2em, box(width: w, m))
 })
 
-// The start of a document: a styled paragraph, not a heading (footnotes in headings drift).
-// The zero-size heading only feeds the PDF bookmarks; the metadata the running head.
-#let doc-start(title, running, level: 1, body) = block(above: 2.4em, below: 1.1em, sticky: true, width: 100%)[
-  #place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title))
-  #metadata((title: title, running: running)) <tk-doc>
-  #set par(first-line-indent: 0pt, justify: false)
-  #set text(weight: "bold", size: 1.1em, hyphenate: false)
-  #body
-]
-#let section-start(title, level: 1, body) = block(above: 2.4em, below: 1.2em, sticky: true, width: 100%)[
-  #place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title))
-  #set par(first-line-indent: 0pt, justify: false)
-  #set align(center)
-  #set text(weight: "bold", size: 1.25em, hyphenate: false)
-  #body
-]
-#let subject(body) = block(sticky: true, above: 0.9em, below: 0.9em, width: 100%)[
-  #set par(first-line-indent: 0pt, justify: false)
-  #align(center, emph(body))
-]
-#let plain(body) = block(width: 100%)[#set par(first-line-indent: 0pt); #body]
-#let right-line(body) = block(width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(right, body)]
-#let center-line(body) = block(width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(center, body)]
+// Footnote calls must stand in paragraphs of the page's own flow, not inside blocks: a
+// block (a Typst heading, a sticky or nested block) that moves or ends at the page foot
+// leaves its footnote on another page (typst/typst#5314, #5603, #6268). So everything that
+// may hold a note is a styled paragraph. The price: a document title is not kept with the
+// text that follows it and may even break across pages. (Forcing a page break from the
+// remaining space, context { here().position() }, worked but pushed the introspection of a
+// volume to Typst's five-iteration limit.)
+
+// The start of a document: a styled paragraph carrying the label, a zero-size heading for
+// the PDF bookmarks, and the metadata the running head reads.
+#let doc-start(title, running, id, level: 1, body) = {
+  v(2.4em, weak: true)
+  set par(first-line-indent: 0pt, justify: false)
+  set text(weight: "bold", size: 1.1em, hyphenate: false)
+  [#par[#box(place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title)))#metadata((title: title, running: running))<tk-doc>#body] #label(id)]
+  v(1.1em, weak: true)
+}
+#let section-start(title, id, level: 1, sticky: true, body) = {
+  v(2.4em, weak: true)
+  set par(first-line-indent: 0pt, justify: false)
+  set align(center)
+  set text(weight: "bold", size: 1.25em, hyphenate: false)
+  let p = [#par[#box(place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title)))#body] #label(id)]
+  if sticky { block(sticky: true, width: 100%, p) } else { p }
+  v(1.2em, weak: true)
+}
+// A line that keeps with what follows: a sticky block when it holds no note, else a paragraph.
+#let keep-line(sticky: true, body) = if sticky { block(sticky: true, width: 100%, body) } else { body }
+#let subject(sticky: true, body) = {
+  v(0.9em, weak: true)
+  keep-line(sticky: sticky, { set par(first-line-indent: 0pt, justify: false); set align(center); emph(body) })
+  v(0.9em, weak: true)
+}
+#let plain(body) = { set par(first-line-indent: 0pt); body }
+#let right-line(body) = { set par(first-line-indent: 0pt, justify: false); set align(right); body }
+#let center-line(body) = { set par(first-line-indent: 0pt, justify: false); set align(center); body }
 #let block-quote(body) = pad(left: 1.5em, right: 1.5em, body)
-#let labelled(label, body) = block(width: 100%)[#set par(first-line-indent: 0pt, hanging-indent: 1.5em); #box(width: 1.5em, label)#body]
-#let gap-block(body) = block(width: 100%)[#set par(first-line-indent: 0pt); #body]
+#let labelled(label, body) = [#label#h(0.5em)#body]
+#let gap-block(body) = { set par(first-line-indent: 0pt); body }
 #let toc-entry(target, title) = block(width: 100%, above: 0.5em)[
   #set par(first-line-indent: 0pt, hanging-indent: 2em, justify: false)
   #link(target, title) #box(width: 1fr, repeat[.#h(0.3em)]) #context page-no(locate(target))
@@ -318,7 +333,7 @@
         then replace(substring($heading, 1, 75), '\s+\S*$', '') || ' …' else $heading"/>
     <xsl:value-of select="$PARA"/>
     <xsl:text>#doc-start(</xsl:text>
-    <xsl:value-of select="tkp:str($heading) || ', ' || tkp:str($running)"/>
+    <xsl:value-of select="tkp:str($heading) || ', ' || tkp:str($running) || ', ' || tkp:str(tkp:label(.))"/>
     <xsl:text>, level: </xsl:text>
     <xsl:value-of select="1 + count(ancestor::tei:div[tei:head])"/>
     <xsl:text>)[</xsl:text>
@@ -326,13 +341,11 @@
     <xsl:for-each select="$head">
       <xsl:call-template name="leading-pbs"/>
     </xsl:for-each>
-    <xsl:if test="not(tkp:has-number(.)) and tk:doc-number(.) ne ''">
+    <xsl:if test="not(tk:head-has-number(.)) and tk:doc-number(.) ne ''">
       <xsl:value-of select="tkp:esc(tk:doc-number(.) || '. ')"/>
     </xsl:if>
     <xsl:apply-templates select="$head/node()"/>
-    <xsl:text>] #label(</xsl:text>
-    <xsl:value-of select="tkp:str(tkp:label(.))"/>
-    <xsl:text>)</xsl:text>
+    <xsl:text>]</xsl:text>
     <xsl:value-of select="$PARA"/>
     <xsl:apply-templates select="* except $head"/>
   </xsl:template>
@@ -343,15 +356,15 @@
     <xsl:if test="$head">
       <xsl:value-of select="$PARA"/>
       <xsl:text>#section-start(</xsl:text>
-      <xsl:value-of select="tkp:str(string-join($head//text()[not(ancestor::tei:note)], ''))"/>
+      <xsl:value-of select="tkp:str(string-join($head//text()[not(ancestor::tei:note)], '')) || ', ' || tkp:str(tkp:label(.))"/>
+      <xsl:text>, sticky: </xsl:text>
+      <xsl:value-of select="tkp:sticky($head)"/>
       <xsl:text>, level: </xsl:text>
       <xsl:value-of select="1 + count(ancestor::tei:div[tei:head])"/>
       <xsl:text>)[</xsl:text>
       <xsl:for-each select="$head"><xsl:call-template name="leading-pbs"/></xsl:for-each>
       <xsl:apply-templates select="$head/node()"/>
-      <xsl:text>] #label(</xsl:text>
-      <xsl:value-of select="tkp:str(tkp:label(.))"/>
-      <xsl:text>)</xsl:text>
+      <xsl:text>]</xsl:text>
       <xsl:value-of select="$PARA"/>
     </xsl:if>
     <xsl:apply-templates select="* except $head"/>
@@ -364,7 +377,7 @@
   </xsl:template>
 
   <xsl:template match="tei:head[@type = 'subject']">
-    <xsl:text>#subject[</xsl:text>
+    <xsl:value-of select="'#subject(sticky: ' || tkp:sticky(.) || ')['"/>
     <xsl:call-template name="leading-pbs"/>
     <xsl:apply-templates/>
     <xsl:text>]</xsl:text>
@@ -373,7 +386,7 @@
 
   <!-- Other heads (of attachments, quotes, tables): a bold centred line. -->
   <xsl:template match="tei:head">
-    <xsl:text>#block(sticky: true, width: 100%)[#set par(first-line-indent: 0pt, justify: false); #align(center, strong[</xsl:text>
+    <xsl:value-of select="'#keep-line(sticky: ' || tkp:sticky(.) || ')[#set par(first-line-indent: 0pt, justify: false); #set align(center); #strong['"/>
     <xsl:call-template name="leading-pbs"/>
     <xsl:apply-templates/>
     <xsl:text>])]</xsl:text>
@@ -394,7 +407,7 @@
         else ''"/>
     <xsl:choose>
       <xsl:when test="$wrapper = 'section-line'">
-        <xsl:text>#block(sticky: true, above: 1.2em, width: 100%)[#set par(first-line-indent: 0pt, justify: false); #emph[</xsl:text>
+        <xsl:value-of select="'#v(1.2em, weak: true)#keep-line(sticky: ' || tkp:sticky(.) || ')[#set par(first-line-indent: 0pt, justify: false); #emph['"/>
       </xsl:when>
       <xsl:when test="$wrapper">
         <xsl:value-of select="'#' || $wrapper || '['"/>
@@ -523,7 +536,7 @@
           <xsl:text>][</xsl:text>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:text>#block(width: 100%)[#set par(first-line-indent: 0pt, hanging-indent: 1.5em); </xsl:text>
+          <xsl:text>#[#set par(first-line-indent: 0pt, hanging-indent: 1.5em); </xsl:text>
         </xsl:otherwise>
       </xsl:choose>
       <xsl:call-template name="leading-pbs"/>
@@ -536,7 +549,7 @@
 
   <xsl:template name="list-head">
     <xsl:for-each select="tei:head">
-      <xsl:text>#block(sticky: true, width: 100%)[#set par(first-line-indent: 0pt); #strong[</xsl:text>
+      <xsl:value-of select="'#keep-line(sticky: ' || tkp:sticky(.) || ')[#set par(first-line-indent: 0pt); #strong['"/>
       <xsl:call-template name="leading-pbs"/>
       <xsl:apply-templates/>
       <xsl:text>]]</xsl:text>
