@@ -436,13 +436,28 @@ class _RelaxNG(_Schema):
     def check(self, tree: etree._ElementTree, path: str, source: _Source) -> list[Diagnostic]:
         if self.rng.validate(tree):
             return []
-        entries = list(self.rng.error_log)
         found: list[Diagnostic] = []
+        # libxml2 reports a repeated xsd:ID value as a content error of some ancestor. Say
+        # it plainly, then validate a copy where the repeats are made unique.
+        duplicates = _duplicate_ids(tree.getroot())
+        if duplicates:
+            for elem in duplicates:
+                line, col = source.attribute(elem, f"{{{XML_NS}}}id")
+                found.append(Diagnostic(path, line, col, ERROR,
+                                        f'the identifier "{elem.get(f"{{{XML_NS}}}id")}" is already used earlier in this file',
+                                        rule="relaxng:duplicate-id"))
+            tree = copy.deepcopy(tree)
+            for n, elem in enumerate(_duplicate_ids(tree.getroot())):
+                elem.set(f"{{{XML_NS}}}id", f"{elem.get(f'{{{XML_NS}}}id')}.teikit-duplicate-{n}")
+            if self.rng.validate(tree):
+                return found
+        entries = list(self.rng.error_log)
+        located: list[Diagnostic] = []
         if self.drill:
-            found = self._drill(tree.getroot(), None, path, source)
-        if not found:
-            found = self._rewrite(entries, tree.getroot(), path, source)
-        return _dedupe(found)
+            located = self._drill(tree.getroot(), None, path, source)
+        if not located:
+            located = self._rewrite(entries, tree.getroot(), path, source)
+        return _dedupe(found + located)
 
     def _valid_alone(self, elem: etree._Element) -> bool | None:
         sub = self._sub(elem.tag)
@@ -464,7 +479,10 @@ class _RelaxNG(_Schema):
         if bad:
             found += self._static(elem, path, source)
         else:
-            found += self._rewrite(entries, elem, path, source)
+            facts = self.grammar.facts(elem.tag)
+            own = self._attributes(elem, facts, path, source) if facts is not None else []
+            # libxml2 often blames the content for a bad attribute value: trust the grammar.
+            found += own or self._rewrite(entries, elem, path, source)
         return found
 
     def _unknown(self, elem, parent, path, source) -> Diagnostic:
@@ -671,6 +689,18 @@ _TYPE_WORDS = {
     "language": "a language code such as en",
     "anyURI": "a URI",
 }
+
+
+def _duplicate_ids(root: etree._Element) -> list[etree._Element]:
+    seen: set[str] = set()
+    repeats = []
+    for elem in root.iter(etree.Element):
+        value = elem.get(f"{{{XML_NS}}}id")
+        if value is not None:
+            if value in seen:
+                repeats.append(elem)
+            seen.add(value)
+    return repeats
 
 
 def _id_used_before(elem, attr, value) -> bool:
