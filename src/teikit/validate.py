@@ -218,6 +218,13 @@ class _Grammar:
                 self.elements.setdefault(name, []).append(node)
         self._facts: dict[str, "_Facts"] = {}
 
+    def start_names(self) -> set[str] | None:
+        """Element names a document may start with (None when a wildcard allows others)."""
+        facts = _Facts()
+        for start in self.tree.getroot().findall(_R + "start"):
+            self._walk(start, facts, set())
+        return None if facts.any_child or not facts.children else facts.children
+
     def facts(self, clark: str) -> "_Facts | None":
         if clark not in self.elements:
             return None
@@ -453,6 +460,17 @@ class _RelaxNG(_Schema):
                 return found
         entries = list(self.rng.error_log)
         located: list[Diagnostic] = []
+        root = tree.getroot()
+        starts = self.grammar.start_names()
+        if starts and root.tag not in starts:
+            line, col = source.element(root)
+            names = ", ".join(f'"{_shown(n)}"' for n in sorted(starts))
+            ns = etree.QName(root).namespace
+            shown = f'"{_shown(root.tag)}"' + ("" if ns in {etree.QName(n).namespace for n in starts}
+                                              else f" (namespace {ns or 'none'})")
+            found.append(Diagnostic(path, line, col, ERROR,
+                                    f"the document element is {shown}; the schema expects {names}",
+                                    rule="relaxng:root-element"))
         if self.drill:
             located = self._drill(tree.getroot(), None, path, source)
         if not located:
