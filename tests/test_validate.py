@@ -243,3 +243,11 @@ def test_is_valid_tree_checks_a_tree_built_in_memory():
     gap.set("unit", "lines")
     [d] = v.is_valid_tree(tree.getroot(), SCHEMAS / "teikit.rng", path="built.xml")
     assert d.path == "built.xml" and 'attribute "unit" of "gap"' in d.message and "allowed values: line," in d.message
+
+
+def test_external_dtd_is_refused_not_fetched(tmp_path):
+    doc = tmp_path / "dtd.xml"
+    doc.write_text('<!DOCTYPE TEI SYSTEM "http://127.0.0.1:9/tei.dtd">\n'
+                   '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>\n')
+    [d] = v.validate([doc]).diagnostics
+    assert (d.line, d.col) == (1, 1) and "DOCTYPE" in d.message

@@ -32,9 +32,9 @@ from typing import Iterable, Sequence
 from lxml import etree, isoschematron
 
 from . import resources
-from .errors import InvalidInput, SchemaError, UsageError
+from .errors import InvalidInput, SchemaError, UnsafeXML, UsageError
 from .report import ERROR, INFO, WARNING, Diagnostic, Report
-from .xmlio import _refuse_doctype
+from .xmlio import _refuse_doctype, parse
 
 __all__ = [
     "validate",
@@ -70,20 +70,25 @@ _RNG_HEADER = (
 # ----------------------------------------------------------------------------------------
 
 def _parse(path: str) -> etree._ElementTree:
-    """Parse like xmlio.parse (no DTD, no entities, no network), but keep duplicate
-    xml:id values out of the parser: they are a Schematron finding (unique-id), not a
-    well-formedness error."""
+    """Parse with xmlio.parse (no DTD, no entities, no network). A repeated xml:id is
+    reported by libxml2 as a parse error; it is a Schematron finding (unique-id), not
+    malformed XML, so such a file is parsed again without collecting ids."""
+    try:
+        return parse(path)
+    except UnsafeXML:
+        raise
+    except InvalidInput as exc:
+        if not re.search(r"\bID \S+ already defined", exc.message):
+            raise
+        first = exc
     parser = etree.XMLParser(
         resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False,
         huge_tree=False, collect_ids=False,
     )
     try:
         tree = etree.parse(path, parser)
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (0, 0)
-        raise InvalidInput(f"not well-formed XML: {exc.msg}", path, line, col) from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read file: {exc.strerror or exc}", path, 0, 0) from None
+    except (etree.XMLSyntaxError, OSError):
+        raise first from None
     _refuse_doctype(tree, path)
     return tree
 
