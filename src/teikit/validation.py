@@ -13,7 +13,7 @@ XPath on the tree.
 
 Schemas are compiled once per process (cached by resolved path, mtime and size).
 
-`python -m teikit.validate --regenerate-rng` rewrites schemas/teikit.rng from teikit.rnc;
+`python -m teikit.validation --regenerate-rng` rewrites schemas/teikit.rng from teikit.rnc;
 `--check` only says whether it is up to date.
 """
 
@@ -60,7 +60,7 @@ BUNDLED_SCHEMAS = ("teikit.rng", "teikit.sch")
 _DRILL_COMPILE_LIMIT = 1.0
 
 _RNG_HEADER = (
-    "<!-- Generated from teikit.rnc by teikit.validate.regenerate_rng(): do not edit.\n"
+    "<!-- Generated from teikit.rnc by teikit.validation.regenerate_rng(): do not edit.\n"
     "     Change teikit.rnc and regenerate (see schemas/README.md). -->\n"
 )
 
@@ -1119,7 +1119,7 @@ def regenerate_rng(rnc: str | os.PathLike | None = None, rng: str | os.PathLike 
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m teikit.validate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m teikit.validation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--regenerate-rng", action="store_true", help="rewrite schemas/teikit.rng from teikit.rnc")
     parser.add_argument("--check", action="store_true", help="with --regenerate-rng: only say whether it is up to date")
     parser.add_argument("files", nargs="*", help="files or folders to validate")
