@@ -164,7 +164,7 @@ class InlineParser:
             if any(a <= s < b for a, b in taken) or not _glued(text, s, e):
                 continue
             number = int(m.group())
-            if number != self.markers.expected:
+            if number != self.markers.expected or number not in self.markers.notes:
                 continue
             note = self.markers.take(block, s)
             atoms.append(_Atom(s, e, lambda note=note: note, "note"))
