@@ -39,7 +39,7 @@ def convert_text(text: str, *, source: str, config: Config, out_path: Path, stri
     reading = textform.read(text, source, facs_offset=config.edition.facs_offset, strict=strict)
     report = Report(files=1)
     report.extend(reading.decisions)
-    root = _tei(reading.documents, config, source)
+    root = _tei(reading.body, reading.documents, config, source)
     for pi in xml_model_pis(*_schema_hrefs(config, out_path)):
         root.addprevious(pi)
     raw = source_bytes if source_bytes is not None else text.encode("utf-8")
@@ -100,7 +100,8 @@ def archival_citation(div: etree._Element) -> str | None:
     return cited.removeprefix("Source:").strip()
 
 
-def _tei(documents: list[etree._Element], config: Config, source: str) -> etree._Element:
+def _tei(body_items: list[etree._Element], documents: list[etree._Element], config: Config,
+         source: str) -> etree._Element:
     ed = config.edition
     root = etree.Element(T + "TEI", nsmap={None: TEI_NS})
     root.set(f"{{{XML_NS}}}lang", ed.language or "en")
@@ -145,7 +146,7 @@ def _tei(documents: list[etree._Element], config: Config, source: str) -> etree.
     _el(_el(header, "revisionDesc"), "change", f"Converted from {source} by teikit {__version__}.",
         when=conversion_date())
     body = _el(_el(root, "text"), "body")
-    body.extend(documents)
+    body.extend(body_items)
     return root
 
 

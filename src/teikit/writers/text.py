@@ -37,22 +37,26 @@ class _Document:
         self.blocks: list[str] = []
         self.notes: list[tuple[str, list[str]]] = []
 
-    def inline(self, el: etree._Element, skip_head_number: str | None = None) -> str:
+    def inline(self, el: etree._Element, skip_head_number: str | None = None, skip_lists: bool = False) -> str:
         parts: list[str] = []
-        self._inline(el, parts, top=True)
+        self._inline(el, parts, skip_lists)
         text = _squash("".join(parts)).strip()
         if skip_head_number and text.startswith(f"{skip_head_number}. "):
             text = text[len(skip_head_number) + 2:]
         return text
 
-    def _inline(self, el: etree._Element, parts: list[str], top: bool = False) -> None:
+    def _inline(self, el: etree._Element, parts: list[str], skip_lists: bool = False) -> None:
         if el.text and not (el.tag in ELEMENT_ONLY and not el.text.strip()):
             parts.append(el.text)
         for child in el:
             tag = child.tag
             if tag == T + "note":
                 self.notes.append((child.get("n", ""), self._note_blocks(child)))
+                if parts:  # a marker is glued to what precedes it, whatever the XML's layout
+                    parts[-1] = parts[-1].rstrip()
                 parts.append(child.get("n", ""))
+            elif tag == T + "list" and skip_lists:
+                pass
             elif tag == T + "pb":
                 parts.append(f"[Page {child.get('n', '')}]")
             elif tag == T + "gap":
@@ -98,17 +102,30 @@ def _blocks(doc: _Document, container: etree._Element) -> None:
 def _list(doc: _Document, lst: etree._Element) -> None:
     head = lst.find(T + "head")
     if head is not None:  # a labelled list: label and items on the lines of one block
-        lines = [doc.inline(head)] + [doc.inline(i) for i in lst.findall(T + "item")]
-        doc.blocks.append("\n".join(lines))
+        doc.blocks.append("\n".join([doc.inline(head), *_item_lines(doc, lst, "")]))
         return
     prefix = ITEM_PREFIX.get(lst.get("rend", ""), "")
+    label = ""
     for child in lst:
         if child.tag == T + "item":
-            doc.blocks.append(prefix + doc.inline(child))
+            doc.blocks.append(prefix + label + doc.inline(child))
+            label = ""
         elif child.tag == T + "pb":
             doc.blocks.append(f"[Page {child.get('n', '')}]")
-        elif child.tag == T + "label":
-            doc.blocks.append(doc.inline(child))
+        elif child.tag == T + "label":  # "1." printed before its item, as one paragraph
+            label = doc.inline(child) + " "
+
+
+def _item_lines(doc: _Document, lst: etree._Element, indent: str) -> list[str]:
+    """One line per item; a nested list's items indented under their group's line."""
+    lines: list[str] = []
+    for item in lst.findall(T + "item"):
+        text = doc.inline(item, skip_lists=True)
+        if text:
+            lines.append(indent + text)
+        for sub in item.findall(T + "list"):
+            lines.extend(_item_lines(doc, sub, indent + "  "))
+    return lines
 
 
 def document_text(div: etree._Element) -> list[str]:
@@ -122,14 +139,24 @@ def document_text(div: etree._Element) -> list[str]:
     return blocks
 
 
+def _volume(container: etree._Element, blocks: list[str]) -> None:
+    """Documents and the page breaks between them, through compilation and chapter divs."""
+    for child in container:
+        if child.tag == T + "div" and child.get("type") == "document":
+            blocks.extend(document_text(child))
+        elif child.tag == T + "pb":
+            blocks.append(f"[Page {child.get('n', '')}]")
+        elif child.tag in (T + "div", T + "body", T + "text", T + "group"):
+            _volume(child, blocks)
+
+
 def to_text(tree: etree._ElementTree, raw: bytes | None = None) -> str:
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    divs = root.xpath("//tei:div[@type='document']", namespaces={"tei": TEI_NS})
-    if not divs and root.tag == T + "div":
-        divs = [root]
     blocks: list[str] = []
-    for div in divs:
-        blocks.extend(document_text(div))
+    if root.tag == T + "div" and root.get("type") == "document":
+        blocks = document_text(root)
+    else:
+        _volume(root, blocks)
     text = "\n\n".join(blocks)
     origin = provenance.read(raw) if raw is not None else None
     eol, final = (origin.eol, origin.final_newline) if origin else ("\n", True)

@@ -13,11 +13,13 @@ from lxml import etree
 
 from ...report import Diagnostic
 from .blocks import Layout, split_blocks
-from .structure import Decisions, DocumentBuilder, split_documents
+from .inline import PAGE, page_break
+from .structure import Decisions, Document, DocumentBuilder, split_documents
 
 
 @dataclass
 class TextReading:
+    body: list[etree._Element]  # the documents and the page breaks between them, in order
     documents: list[etree._Element]  # div type="document", in order
     layout: Layout
     decisions: list[Diagnostic]
@@ -32,9 +34,17 @@ def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool =
                 decide("hyphenation", block, offset - 1,
                        "line-end hyphen kept and the word joined without a space (rule: never drop a hyphen)")
     builder = DocumentBuilder(decide, facs_offset)
-    documents = [builder.build(doc) for doc in split_documents(blocks, decide)]
+    body: list[etree._Element] = []
+    for item in split_documents(blocks, decide):
+        if isinstance(item, Document):
+            body.append(builder.build(item))
+        else:  # a page break between documents
+            n = PAGE.fullmatch(item.text).group(1)
+            body.append(page_break(n, facs_offset))
+            decide("page-break", item, 0, f"page break {n} between documents")
+    documents = [el for el in body if el.get("type") == "document"]
     _check_sequence(documents, decide, blocks)
-    return TextReading(documents, layout, decide.items)
+    return TextReading(body, documents, layout, decide.items)
 
 
 def _check_sequence(documents, decide, blocks) -> None:

@@ -26,6 +26,11 @@ class Block:
     _starts: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
     joins: list[tuple[int, str]] = field(default_factory=list)  # (offset, "space"|"hyphen")
     lines: list[str] = field(default_factory=list)  # the stripped source lines
+    indents: list[int] = field(default_factory=list)  # leading white space of each line
+
+    def line_spans(self) -> list[tuple[int, int]]:
+        """(start, end) offsets in `text` of each source line."""
+        return [(start, start + len(line)) for (start, _, _), line in zip(self._starts, self.lines)]
 
     @property
     def end_line(self) -> int:
@@ -87,4 +92,5 @@ def _join(lines: list[tuple[int, str]]) -> Block:
         starts.append((len(text), number, lead + 1))
         text += piece
     return Block(text=text, line=first_line, indent=indent, _starts=starts, joins=joins,
-                 lines=[raw.strip() for _, raw in lines])
+                 lines=[raw.strip() for _, raw in lines],
+                 indents=[len(raw) - len(raw.lstrip(" \t")) for _, raw in lines])

@@ -161,11 +161,15 @@ class InlineParser:
         taken = [(a.start, a.end) for a in atoms]
         for m in re.finditer(r"\d+", text[start:end]):
             s, e = start + m.start(), start + m.end()
-            if any(a <= s < b for a, b in taken) or not _glued(text, s, e):
+            glue = glued(text, s, e)
+            if any(a <= s < b for a, b in taken) or not glue:
                 continue
             number = int(m.group())
             if number != self.markers.expected or number not in self.markers.notes:
                 continue
+            if glue == _AFTER_NUMBER:
+                self.decide("footnote", block, s, f"“{text[max(s - 6, 0):e]}” read as footnote marker {number} "
+                            "after a number, not as a decimal", warn=True)
             note = self.markers.take(block, s)
             atoms.append(_Atom(s, e, lambda note=note: note, "note"))
         atoms.sort(key=lambda a: a.start)
@@ -235,16 +239,26 @@ def _drop_overlaps(atoms: list[_Atom]) -> list[_Atom]:
     return kept
 
 
-def _glued(text: str, start: int, end: int) -> bool:
-    """A footnote marker is digits glued to a word or punctuation, not part of a number."""
+_AFTER_NUMBER = "after-number"
+
+
+def glued(text: str, start: int, end: int) -> bool | str:
+    """A footnote marker is digits glued to a word or punctuation, not part of a number.
+
+    "1984.2 The" is ambiguous (a decimal, or a marker after a year): it is taken as a marker
+    only at a word end, and the caller reports it (`_AFTER_NUMBER`)."""
     if start == 0 or (end < len(text) and (text[end].isalnum() or text[end] in "½/")):
         return False
     before = text[start - 1]
     if before.isalpha():
         return True
     if before in _GLUE_BEFORE:
-        # "1.5", "3,000", "4:25" are numbers, not markers
-        return not (before in ".,:" and start >= 2 and text[start - 2].isdigit())
+        if before in ".,:" and start >= 2 and text[start - 2].isdigit():
+            # "3,000" and "4:25" are numbers; "17.4 " and "1982,2 " may be markers
+            at_word_end = end == len(text) or text[end] in " )”’\"'"
+            maybe = before == "." or (before == "," and end - start != 3)
+            return _AFTER_NUMBER if maybe and at_word_end else False
+        return True
     return False
 
 

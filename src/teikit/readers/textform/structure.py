@@ -10,7 +10,7 @@ from lxml import etree
 from ...report import ERROR, INFO, WARNING, Diagnostic
 from .blocks import Block
 from .dates import parse_dateline
-from .inline import OMISSION, PAGE, REDACTION, T, XML_ID, InlineParser, omission, page_break, redaction
+from .inline import OMISSION, PAGE, REDACTION, T, XML_ID, InlineParser, glued, omission, page_break, redaction
 
 HEADING = re.compile(r"^(\d+[A-Z]?)\. (\S.*)$")
 FOOTNOTE = re.compile(r"^(\d+)\.\s+")
@@ -23,6 +23,7 @@ LIST_LABELS = {
     "PRESENT": "participants",
     "SUMMARY OF CONCLUSIONS": "conclusions",
 }
+SHORT_ITEM_WORDS = 25  # a label's item on a block of its own is a line, not a paragraph
 CLOSES = ("Sincerely", "Sincerely yours", "Respectfully", "Respectfully yours", "Best regards", "Warm regards")
 
 
@@ -64,55 +65,94 @@ class MarkerSequence:
         return note
 
 
-def split_documents(blocks: list[Block], decide: Decisions) -> list[Document]:
-    """Document boundaries: a heading `N. Title` whose number follows the previous document's,
-    after that document's footnotes have begun. Never guessed silently."""
-    docs: list[Document] = []
+def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | Block]:
+    """Documents, in order, with the page breaks that stand between them (as bare Blocks).
+
+    A boundary is a heading `N. Title` whose number follows the previous document's, once that
+    document's footnotes have begun, and which is not itself the next footnote (an indented
+    block, or one whose number the body has a marker for, is a footnote). Never guessed
+    silently: each boundary and each near miss is a decision in the report."""
+    items: list[Document | Block] = []
+    current: Document | None = None
+    pending: list[Block] = []  # page breaks not yet known to be inside or between documents
     for block in blocks:
+        if PAGE.fullmatch(block.text):
+            pending.append(block)
+            continue
         m = HEADING.match(block.text)
-        if not docs:
-            if not m:
+        if current is None or (m and _follows(current.number, m.group(1))
+                               and _starts_document(current, block, int(re.match(r"\d+", m.group(1)).group()), decide)):
+            if current is None and not m:
                 decide("boundary", block, 0, "the text does not begin with a document heading "
                        "'N. Title'; expected for example '321. Note Prepared …'", warn=True)
-                docs.append(Document("", [block]))
-            else:
-                docs.append(Document(m.group(1), [block]))
+            items.extend(pending)
+            pending = []
+            current = Document(m.group(1) if m else "", [block])
+            items.append(current)
+            if m:
                 decide("boundary", block, 0, f"document {m.group(1)} begins")
             continue
-        current = docs[-1]
-        if m and _follows(current.number, m.group(1)):
-            if _footnotes_started(current):
-                docs.append(Document(m.group(1), [block]))
-                decide("boundary", block, 0, f"document {m.group(1)} begins")
-                continue
-            decide("boundary", block, 0, f"'{m.group(1)}.' could begin document {m.group(1)}, but "
-                   f"document {current.number} has no footnotes yet; read as a numbered paragraph", warn=True)
+        current.blocks.extend(pending)
+        pending = []
         current.blocks.append(block)
-    for doc in docs:
-        _split_footnotes(doc)
-    return docs
+    items.extend(pending)
+    for item in items:
+        if isinstance(item, Document):
+            _split_footnotes(item)
+    return items
 
 
 def _follows(previous: str, number: str) -> bool:
+    """`number` may follow `previous`: the next integer, or a lettered insert (14 → 14A)."""
     p, n = re.match(r"\d+", previous), re.match(r"\d+", number)
     if not p or not n:
         return False
     return int(n.group()) == int(p.group()) + 1 or (number != previous and n.group() == p.group())
 
 
-def _footnotes_started(doc: Document) -> bool:
-    return any(b.text.startswith("1. Source:") or (b.indent and FOOTNOTE.match(b.text)) for b in doc.blocks[1:])
+def _starts_document(current: Document, block: Block, number: int, decide: Decisions) -> bool:
+    start = _footnote_start(current.blocks)
+    if start is None:
+        decide("boundary", block, 0, f"'{number}.' could begin document {number}, but document "
+               f"{current.number} has no footnotes yet; read as a numbered paragraph", warn=True)
+        return False
+    next_note = 1 + sum(1 for b in current.blocks[start:] if FOOTNOTE.match(b.text))
+    if block.indent or number != next_note:
+        return not block.indent
+    markers = count_markers(current.blocks[:start])
+    if markers >= number:
+        decide("boundary", block, 0, f"'{number}.' read as footnote {number} of document {current.number} "
+               f"(its body has a marker {number}), not as document {number}", warn=True)
+        return False
+    return True
+
+
+def _footnote_start(blocks: list[Block]) -> int | None:
+    """Where the footnotes begin: the last block numbered 1 that is indented, is a source
+    note, or follows a body with a marker 1. None when the document has no footnotes."""
+    for i in range(len(blocks) - 1, 0, -1):
+        m = FOOTNOTE.match(blocks[i].text)
+        if m and int(m.group(1)) == 1 and (blocks[i].indent or blocks[i].text.startswith("1. Source:")
+                                           or count_markers(blocks[:i]) >= 1):
+            return i
+    return None
+
+
+def count_markers(blocks: list[Block]) -> int:
+    """How many footnote markers 1, 2, … the blocks carry, in order."""
+    expected = 1
+    for block in blocks:
+        text = block.text
+        for m in re.finditer(r"\d+", text):
+            if int(m.group()) == expected and glued(text, m.start(), m.end()):
+                expected += 1
+    return expected - 1
 
 
 def _split_footnotes(doc: Document) -> None:
     """Footnotes are the trailing run of blocks numbered 1, 2, … k (with continuation blocks)."""
     blocks = doc.blocks
-    start = None
-    for i in range(len(blocks) - 1, 0, -1):
-        m = FOOTNOTE.match(blocks[i].text)
-        if m and int(m.group(1)) == 1:
-            start = i
-            break
+    start = _footnote_start(blocks)
     if start is None:
         return
     expected = 1
@@ -250,19 +290,31 @@ class DocumentBuilder:
         head = etree.SubElement(lst, T + "head")
         head.text = label
         inline.decide("list", block, 0, f"labelled list {label}")
-        items = block.lines[1:]
-        if items:
-            # items on the label block's own lines: one item per line
-            offset = len(label) + 1
-            for line in items:
-                item = etree.SubElement(lst, T + "item")
-                inline.fill(item, block, offset, offset + len(line))
-                offset += len(line) + 1
+        if len(block.lines) > 1:
+            # items on the label block's own lines, one per line; deeper-indented lines are
+            # the members of the group named on the line above (participants by agency)
+            group: etree._Element | None = None
+            for k, (start, end) in enumerate(block.line_spans()[1:], start=1):
+                if group is not None and block.indents[k] > block.indents[0]:
+                    sub = group.find(T + "list")
+                    item = etree.SubElement(sub if sub is not None else etree.SubElement(group, T + "list"), T + "item")
+                else:
+                    item = group = etree.SubElement(lst, T + "item")
+                inline.fill(item, block, start, end)
             return i + 1
-        if i + 1 < len(blocks):
-            item = etree.SubElement(lst, T + "item")
-            inline.fill(item, blocks[i + 1])
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is not None and len(following.text.split()) <= SHORT_ITEM_WORDS and not _special(following.text):
+            inline.fill(etree.SubElement(lst, T + "item"), following)
+            inline.decide("list", following, 0, f"the block after the label {label} read as its item", warn=True)
             return i + 2
+        if LIST_LABELS[label] == "subject":  # a subject line left blank (or crossed out) in the original
+            etree.SubElement(lst, T + "item")
+            inline.decide("list", block, 0, f"labelled list {label} has no item (the next block is not a short line)",
+                          warn=True)
+        else:  # a label standing alone is a caption of what follows, e.g. SUMMARY OF CONCLUSIONS
+            div.remove(lst)
+            inline.fill(etree.SubElement(div, T + "p"), block)
+            inline.decide("list", block, 0, f"label {label} without items read as a paragraph")
         return i + 1
 
     def _closer_start(self, blocks: list[Block]) -> int | None:
