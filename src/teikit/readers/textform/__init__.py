@@ -43,12 +43,4 @@ def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool =
             body.append(page_break(n, facs_offset))
             decide("page-break", item, 0, f"page break {n} between documents")
     documents = [el for el in body if el.get("type") == "document"]
-    _check_sequence(documents, decide, blocks)
     return TextReading(body, documents, layout, decide.items)
-
-
-def _check_sequence(documents, decide, blocks) -> None:
-    numbers = [d.get("n") for d in documents]
-    for previous, current in zip(numbers, numbers[1:]):
-        if previous and current and previous.isdigit() and current.isdigit() and int(current) != int(previous) + 1:
-            decide("boundary", blocks[0], 0, f"document {current} follows document {previous}", warn=True)

@@ -9,10 +9,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-# A word broken at a line end: "pro-" / "vide". Rule (stated in the README): the hyphen is
-# kept and the halves are joined without a space, because dropping it could destroy a real
-# compound ("long-" / "term"); each case is reported so an editor can decide.
-_BROKEN_WORD = re.compile(r"[^\W\d_]-$")
+# A line that ends in a hyphen glued to a word ("pro-", "U.S.-") continues without a space.
+# Rule (stated in the README): the hyphen is always kept, because dropping it could destroy a
+# real compound ("long-" / "term"); each case is reported so an editor can decide.
+_LINE_END_HYPHEN = re.compile(r"\S-$")
 
 
 @dataclass
@@ -84,7 +84,7 @@ def _join(lines: list[tuple[int, str]]) -> Block:
     for number, raw in lines[1:]:
         lead = len(raw) - len(raw.lstrip(" \t"))
         piece = raw.strip()
-        if _BROKEN_WORD.search(text) and piece[:1].islower():
+        if _LINE_END_HYPHEN.search(text):
             joins.append((len(text), "hyphen"))
         else:
             joins.append((len(text), "space"))

@@ -80,8 +80,7 @@ def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | B
             pending.append(block)
             continue
         m = HEADING.match(block.text)
-        if current is None or (m and _follows(current.number, m.group(1))
-                               and _starts_document(current, block, int(re.match(r"\d+", m.group(1)).group()), decide)):
+        if current is None or (m and _starts_document(current, block, int(re.match(r"\d+", m.group(1)).group()), decide)):
             if current is None and not m:
                 decide("boundary", block, 0, "the text does not begin with a document heading "
                        "'N. Title'; expected for example '321. Note Prepared …'", warn=True)
@@ -91,6 +90,7 @@ def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | B
             items.append(current)
             if m:
                 decide("boundary", block, 0, f"document {m.group(1)} begins")
+                _check_number(items, current, block, decide)
             continue
         current.blocks.extend(pending)
         pending = []
@@ -102,6 +102,18 @@ def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | B
     return items
 
 
+def _check_number(items: list, current: Document, block: Block, decide: Decisions) -> None:
+    documents = [d for d in items if isinstance(d, Document)]
+    if len(documents) < 2:
+        return
+    previous = documents[-2].number
+    if any(d.number == current.number for d in documents[:-1]):
+        decide("boundary", block, 0, f"document number {current.number} occurs twice; ids will repeat", warn=True)
+    elif previous and not _follows(previous, current.number):
+        decide("boundary", block, 0, f"document {current.number} follows document {previous}: out of sequence",
+               warn=True)
+
+
 def _follows(previous: str, number: str) -> bool:
     """`number` may follow `previous`: the next integer, or a lettered insert (14 → 14A)."""
     p, n = re.match(r"\d+", previous), re.match(r"\d+", number)
@@ -111,31 +123,57 @@ def _follows(previous: str, number: str) -> bool:
 
 
 def _starts_document(current: Document, block: Block, number: int, decide: Decisions) -> bool:
+    """Is this `N. …` block the heading of a new document, rather than a footnote or a
+    numbered paragraph? Yes when what precedes it ends in a complete footnote run: numbered
+    1…k, no marker inside, and exactly k markers in the body before it."""
+    if block.indent:  # footnotes may be indented, headings never are
+        return False
     start = _footnote_start(current.blocks)
-    if start is None:
-        decide("boundary", block, 0, f"'{number}.' could begin document {number}, but document "
-               f"{current.number} has no footnotes yet; read as a numbered paragraph", warn=True)
-        return False
-    next_note = 1 + sum(1 for b in current.blocks[start:] if FOOTNOTE.match(b.text))
-    if block.indent or number != next_note:
-        return not block.indent
-    markers = count_markers(current.blocks[:start])
-    if markers >= number:
-        decide("boundary", block, 0, f"'{number}.' read as footnote {number} of document {current.number} "
-               f"(its body has a marker {number}), not as document {number}", warn=True)
-        return False
-    return True
+    title_like = block.text[-1] not in ".:;" and len(block.text.split()) <= 40
+    if start is not None and _complete(current.blocks, start):
+        first = current.blocks[start]
+        # a run that looks like footnotes (indented, or a source note) ends the document; a
+        # bare "1. …" paragraph only when the heading's number follows this document's
+        if first.indent or first.text.startswith("1. Source:") or _follows(current.number, str(number)):
+            return True
+    if start is not None and _follows(current.number, str(number)) and title_like:
+        decide("boundary", block, 0, f"document {number} begins although the footnotes of document "
+               f"{current.number} do not match its markers", warn=True)
+        return True
+    if start is None and title_like and count_markers(current.blocks) == 0 and _follows(current.number, str(number)):
+        decide("boundary", block, 0, f"document {current.number} ends without footnotes; "
+               f"'{block.text[:40]}' read as the next document's heading", warn=True)
+        return True
+    if _follows(current.number, str(number)) and title_like:
+        decide("boundary", block, 0, f"'{block.text[:40]}' could begin document {number}, but document "
+               f"{current.number}'s footnotes are not complete before it; read as part of document "
+               f"{current.number}", warn=True)
+    return False
 
 
 def _footnote_start(blocks: list[Block]) -> int | None:
-    """Where the footnotes begin: the last block numbered 1 that is indented, is a source
-    note, or follows a body with a marker 1. None when the document has no footnotes."""
-    for i in range(len(blocks) - 1, 0, -1):
-        m = FOOTNOTE.match(blocks[i].text)
-        if m and int(m.group(1)) == 1 and (blocks[i].indent or blocks[i].text.startswith("1. Source:")
-                                           or count_markers(blocks[:i]) >= 1):
-            return i
+    """Start of the trailing run of blocks numbered 1, 2, … k (indented continuation
+    paragraphs allowed inside), or None."""
+    last = None
+    for j in range(len(blocks) - 1, 0, -1):
+        block = blocks[j]
+        m = FOOTNOTE.match(block.text)
+        if m:
+            n = int(m.group(1))
+            if last is not None and n != last - 1:
+                return None
+            last = n
+            if n == 1:
+                return j
+        elif not (block.indent and last is not None):
+            return None
     return None
+
+
+def _complete(blocks: list[Block], start: int) -> bool:
+    """The run from `start` holds footnotes 1…k for exactly the k markers before it."""
+    k = sum(1 for b in blocks[start:] if FOOTNOTE.match(b.text))
+    return count_markers(blocks[:start]) == k == count_markers(blocks)
 
 
 def count_markers(blocks: list[Block]) -> int:
@@ -153,8 +191,9 @@ def _split_footnotes(doc: Document) -> None:
     """Footnotes are the trailing run of blocks numbered 1, 2, … k (with continuation blocks)."""
     blocks = doc.blocks
     start = _footnote_start(blocks)
-    if start is None:
-        return
+    if start is None or not (_complete(blocks, start) or blocks[start].indent
+                             or blocks[start].text.startswith("1. Source:") or count_markers(blocks[:start])):
+        return  # numbered paragraphs that end the body, not footnotes
     expected = 1
     notes: list[tuple[int, list[Block]]] = []
     for block in blocks[start:]:
