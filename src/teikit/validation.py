@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from lxml import etree, isoschematron
+from lxml import etree
 
 from . import resources
 from .errors import InvalidInput, SchemaError, UnsafeXML, UsageError
@@ -829,69 +829,107 @@ def _dedupe(found: list[Diagnostic]) -> list[Diagnostic]:
 
 
 class _Schematron(_Schema):
+    """ISO Schematron compiled to XSLT 3.0 by teikit.schematron and run with saxonche."""
+
     kind = "Schematron"
 
     def __init__(self, path: Path):
         super().__init__(path)
-        try:
-            tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as exc:
-            line, col = exc.position if exc.position else (0, 0)
-            raise SchemaError(f"schema is not well-formed XML: {exc.msg}", str(path), line, col) from None
-        except OSError as exc:
-            raise SchemaError(f"cannot read schema: {exc.strerror or exc}", str(path)) from None
-        binding = (tree.getroot().get("queryBinding") or "xslt").lower()
-        if binding not in ("xslt", "xpath", "exslt"):
-            raise SchemaError(
-                f'Schematron queryBinding="{binding}" needs an XSLT 2/3 engine; teikit runs '
-                'XPath 1 schemas (queryBinding="xslt") only', str(path))
-        try:
-            self.schematron = isoschematron.Schematron(tree, store_report=True)
-        except (etree.SchematronParseError, etree.XSLTParseError, etree.XSLTApplyError) as exc:
-            raise SchemaError(f"broken Schematron schema: {_first_error(exc)}", str(path)) from None
-        self._lock = threading.Lock()
+        from .schematron import Schematron
 
-    def check(self, tree, path, source) -> list[Diagnostic]:
-        with self._lock:  # the report is stored on the validator object
-            try:
-                self.schematron.validate(tree)
-            except etree.XSLTApplyError as exc:
-                raise SchemaError(f"Schematron rules failed to run: {exc}", str(self.path)) from None
-            report = self.schematron.validation_report
+        self.engine = Schematron(path)
+        self.skipped = [
+            Diagnostic(str(path), s.line, s.col, INFO,
+                       f"skipped: {s.reason}; teikit does not read other files or web services while validating, "
+                       "so this check was not run", rule=f"skipped:{s.rule}" if s.rule else "skipped")
+            for s in self.engine.skipped
+        ]
+
+    def check(self, tree, path, source, *, from_file: bool = False) -> list[Diagnostic]:
+        if from_file:
+            failures = self.engine.failures(path)
+        else:
+            failures = self.engine.failures(tree.docinfo.URL or path,
+                                            text=etree.tostring(tree, encoding="unicode"))
         found = []
-        for failure in report.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
-            text = " ".join("".join(failure.itertext()).split())
-            location = failure.get("location") or ""
-            role = (failure.get("role") or "").lower()
+        for f in failures:
+            role = (f.role or "").lower()
             severity = WARNING if role in ("warning", "warn") else INFO if role in ("info", "information") \
                 else ERROR
-            line, col = _locate_xpath(tree, location, source)
-            found.append(Diagnostic(path, line, col, severity, text,
-                                    rule=failure.get("id") or failure.get("test"), xpath=location or None))
+            line, col, shown = _locate_path(tree, f.location, source)
+            found.append(Diagnostic(path, line, col, severity, f.text,
+                                    rule=f.id or (f"{f.pattern}: {f.test}" if f.pattern else f.test),
+                                    xpath=shown or None))
         return sorted(found, key=lambda d: (d.line, d.col))
 
 
-def _locate_xpath(tree, location: str, source: _Source) -> tuple[int, int]:
+_STEP = re.compile(r"(@?)(?:Q\{([^}]*)\})?([\w.:-]+|\*)(?:\[(\d+)\])?$")
+
+
+def _path_steps(location: str) -> list[str]:
+    """Split an XPath 3 path() result ("/Q{ns}a[1]/@b") into steps, braces respected."""
+    steps, depth, cur = [], 0, ""
+    for ch in location:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch == "/" and depth == 0:
+            if cur:
+                steps.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        steps.append(cur)
+    return steps
+
+
+def _locate_path(tree, location: str, source: _Source) -> tuple[int, int, str]:
+    """Line, column and a readable XPath of the node an SVRL location names."""
     if not location:
-        return 0, 0
+        return 0, 0, ""
+    node = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    node_parent = None
+    shown = []
+    steps = _path_steps(location)
     attr = None
-    m = re.match(r"(.*)/@([\w:.-]+)$", location)
-    expr = location
-    if m:
-        expr, attr = m.group(1) or "/*", m.group(2)
-    try:
-        nodes = tree.xpath(expr)
-    except etree.XPathError:
-        return 0, 0
-    node = nodes[0] if isinstance(nodes, list) and nodes else None
-    if isinstance(node, etree._Element) and isinstance(node.tag, str):
-        if attr:
-            key = _attr_key(node, attr if not attr.startswith("xml:") else f"{{{XML_NS}}}{attr[4:]}")
-            return source.attribute(node, key)
-        return source.element(node)
-    if node is not None and hasattr(node, "getparent") and node.getparent() is not None:
-        return source.element(node.getparent())
-    return 0, 0
+    ok = True
+    for i, step in enumerate(steps):
+        m = _STEP.match(step)
+        if step.startswith(("text()", "comment()", "processing-instruction")):
+            shown.append(step)
+            break  # located at the element that holds it
+        if not m:
+            ok = False
+            break
+        is_attr, uri, local, index = m.group(1), m.group(2), m.group(3), int(m.group(4) or 1)
+        clark = f"{{{uri}}}{local}" if uri else local
+        if is_attr:
+            attr = clark
+            shown.append("@" + (f"xml:{local}" if uri == XML_NS else local))
+            break
+        if i == 0:
+            if node.tag != clark and not (uri is None and etree.QName(node).localname == local):
+                ok = False
+                break
+        else:
+            kids = [c for c in node if isinstance(c.tag, str)
+                    and (c.tag == clark or (uri is None and etree.QName(c).localname == local))]
+            if len(kids) < index:
+                ok = False
+                break
+            node = kids[index - 1]
+        prefix = node.prefix + ":" if node.prefix else ""
+        shown.append(f"{prefix}{local}" + (f"[{index}]" if i else ""))
+    readable = "/" + "/".join(shown)
+    if not ok:
+        return 0, 0, location
+    if attr:
+        line, col = source.attribute(node, attr)
+    else:
+        line, col = source.element(node)
+    return line, col, readable
 
 
 # ----------------------------------------------------------------------------------------
@@ -1026,7 +1064,12 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
         if not chosen and not problems:
             chosen = _default_schemas()
     for schema_path, kind in chosen:
-        found += load_schema(schema_path, kind).check(tree, name, source)
+        schema = load_schema(schema_path, kind)
+        if isinstance(schema, _Schematron):
+            found += schema.check(tree, name, source, from_file=True)
+            found += schema.skipped
+        else:
+            found += schema.check(tree, name, source)
     # A duplicate xml:id breaks both the grammar (xsd:ID) and teikit.sch (unique-id): say it once.
     said = {d.line for d in found if d.rule == "unique-id"}
     return [d for d in found if not (d.rule == "relaxng:duplicate-id" and d.line in said)]
