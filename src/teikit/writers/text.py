@@ -93,6 +93,9 @@ def _blocks(doc: _Document, container: etree._Element) -> None:
                 doc.blocks.append(f"[{gap_label(child)}]")
         elif tag == T + "list":
             _list(doc, child)
+        elif tag == T + "div" and child.get("type") == "attachment" and child.get("n"):
+            doc.blocks.append(child.get("n"))  # the attachment's label: "Attachment", "Tab A"
+            _blocks(doc, child)
         elif tag in (T + "opener", T + "closer", T + "div", T + "quote", f"{{{FRUS_NS}}}attachment"):
             _blocks(doc, child)
         else:

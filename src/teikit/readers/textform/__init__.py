@@ -13,7 +13,7 @@ from lxml import etree
 
 from ...report import Diagnostic
 from .blocks import Layout, split_blocks
-from .inline import PAGE, page_break
+from .inline import PAGE, T, XML_ID, page_break
 from .structure import Decisions, Document, DocumentBuilder, split_documents
 
 
@@ -43,4 +43,35 @@ def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool =
             body.append(page_break(n, facs_offset))
             decide("page-break", item, 0, f"page break {n} between documents")
     documents = [el for el in body if el.get("type") == "document"]
+    _unique_ids(body)
     return TextReading(body, documents, layout, decide.items)
+
+
+def _unique_ids(body: list[etree._Element]) -> None:
+    """A repeated document number (volumes concatenated) or page number must not repeat an
+    id: the second `d134` becomes `d134_2`, its notes `d134_2fn1`; the repetition itself was
+    reported when the heading was read."""
+    seen: set[str] = set()
+
+    def fresh(base: str) -> str:
+        k = 2
+        while f"{base}_{k}" in seen:
+            k += 1
+        return f"{base}_{k}"
+
+    for top in body:
+        if top.get("type") == "document" and top.get(XML_ID) in seen:
+            old = top.get(XML_ID)
+            new = fresh(old)
+            top.set(XML_ID, new)
+            for note in top.iter(T + "note"):
+                if (note.get(XML_ID) or "").startswith(old + "fn"):
+                    note.set(XML_ID, new + note.get(XML_ID)[len(old):])
+        for el in top.iter():
+            value = el.get(XML_ID)
+            if value is None:
+                continue
+            if value in seen:
+                value = fresh(value)
+                el.set(XML_ID, value)
+            seen.add(value)

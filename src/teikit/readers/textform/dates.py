@@ -12,8 +12,8 @@ T = f"{{{TEI_NS}}}"
 MONTHS = ("January February March April May June July August September October November December").split()
 _MONTH = "|".join(MONTHS)
 DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][\w .’'-]*?), (?P<date>(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})"
-    rf"(?:, (?P<time>\d{{4}}Z|\d{{1,2}}(?::\d\d)?(?:–\d{{1,2}}(?::\d\d)?)? ?[ap]\.m\.))?)|[Uu]ndated)$"
+    rf"^(?:(?P<place>[A-Z][\w .’'-]*?), )?(?P<date>(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})"
+    rf"(?:, (?P<time>\d{{4}}Z|\d{{1,2}}(?::\d\d)?(?:–\d{{1,2}}(?::\d\d)?)? ?[ap]\.m\.))?)|[Uu]ndated)(?P<end>\.?)$"
 )
 
 
@@ -23,11 +23,13 @@ def parse_dateline(text: str) -> etree._Element | None:
     if not m:
         return None
     dateline = etree.Element(T + "dateline")
-    place = etree.SubElement(dateline, T + "placeName")
-    place.text = m.group("place")
-    place.tail = text[m.end("place") : m.start("date")]
+    if m.group("place"):
+        place = etree.SubElement(dateline, T + "placeName")
+        place.text = m.group("place")
+        place.tail = text[m.end("place") : m.start("date")]
     date = etree.SubElement(dateline, T + "date")
     date.text = m.group("date")
+    date.tail = m.group("end") or None  # 1969–76 datelines end with a period outside the date
     if m.group("year"):
         day = f"{m.group('year')}-{MONTHS.index(m.group('month')) + 1:02d}-{int(m.group('day')):02d}"
         for key, value in _times(day, m.group("time")).items():

@@ -23,6 +23,7 @@ LIST_LABELS = {
     "PRESENT": "participants",
     "SUMMARY OF CONCLUSIONS": "conclusions",
 }
+ATTACHMENT = re.compile(r"Attachments?|Tab [A-Z0-9]+|Enclosure(?: \d+)?")
 SHORT_ITEM_WORDS = 25  # a label's item on a block of its own is a line, not a paragraph
 CLOSES = ("Sincerely", "Sincerely yours", "Respectfully", "Respectfully yours", "Best regards", "Warm regards")
 
@@ -108,7 +109,7 @@ def _check_number(items: list, current: Document, block: Block, decide: Decision
         return
     previous = documents[-2].number
     if any(d.number == current.number for d in documents[:-1]):
-        decide("boundary", block, 0, f"document number {current.number} occurs twice; ids will repeat", warn=True)
+        decide("boundary", block, 0, f"document number {current.number} occurs twice; its ids get the suffix _2", warn=True)
     elif previous and not _follows(previous, current.number):
         decide("boundary", block, 0, f"document {current.number} follows document {previous}: out of sequence",
                warn=True)
@@ -171,9 +172,14 @@ def _footnote_start(blocks: list[Block]) -> int | None:
 
 
 def _complete(blocks: list[Block], start: int) -> bool:
-    """The run from `start` holds footnotes 1…k for exactly the k markers before it."""
+    """The run from `start` holds footnotes 1…k for exactly the k markers before it. A run
+    that seems to carry marker k+1 itself is body text ("1. The paper2 should …"), unless it
+    looks like footnotes (indented, or a source note)."""
     k = sum(1 for b in blocks[start:] if FOOTNOTE.match(b.text))
-    return count_markers(blocks[:start]) == k == count_markers(blocks)
+    if count_markers(blocks[:start]) != k:
+        return False
+    first = blocks[start]
+    return count_markers(blocks) == k or bool(first.indent) or first.text.startswith("1. Source:")
 
 
 def count_markers(blocks: list[Block]) -> int:
@@ -277,7 +283,30 @@ class DocumentBuilder:
         return text[0].isupper()
 
     def _body(self, div: etree._Element, blocks: list[Block], inline: InlineParser) -> None:
-        closer_from = self._closer_start(blocks)
+        attachment = next((k for k, b in enumerate(blocks) if ATTACHMENT.fullmatch(b.text)), None)
+        if attachment is not None:
+            main = blocks[:attachment]
+            if self._closer_start(main) is not None:
+                inline.decide("signature", main[-1], 0, "a signature before an attachment is kept as a "
+                              "paragraph (TEI allows a closer only at the end of a div)", warn=True)
+            self._body_blocks(div, main, inline, None)  # first: footnote markers run in reading order
+            self._attachment(div, blocks[attachment:], inline)
+            return
+        self._body_blocks(div, blocks, inline, self._closer_start(blocks))
+
+    def _attachment(self, div: etree._Element, blocks: list[Block], inline: InlineParser) -> None:
+        """`Attachment` / `Tab A` and what follows: a div of its own, with head and dateline."""
+        label = blocks[0]
+        att = etree.SubElement(div, T + "div", type="attachment", n=label.text)
+        inline.decide("attachment", label, 0, f"attachment labelled “{label.text}” begins")
+        rest = blocks[1:]
+        if rest and self._is_subject(rest[0], rest[1:]):
+            inline.fill(etree.SubElement(att, T + "head"), rest[0])
+            rest = rest[1:]
+        self._body(att, rest, inline)
+
+    def _body_blocks(self, div: etree._Element, blocks: list[Block], inline: InlineParser,
+                     closer_from: int | None) -> None:
         current_list: etree._Element | None = None
         i = 0
         while i < len(blocks):
