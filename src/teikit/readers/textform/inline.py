@@ -52,11 +52,12 @@ def gap_desc(phrase: str, tail: str) -> etree._Element:
     pos = 0
     last = None
     for m in _MEASURE.finditer(phrase):
-        _append_text(desc, last, phrase[pos : m.start()])
-        less, amount, unit = m.groups()
-        last = etree.SubElement(desc, T + "measure", unit=unit)
-        last.set("atMost" if less else "quantity", _number(amount))
-        last.text = m.group(0)
+        # "less than" stays outside: the measure is "1 line", the gap says atMost="1"
+        start = m.start(2)
+        _append_text(desc, last, phrase[pos:start])
+        _, amount, unit = m.groups()
+        last = etree.SubElement(desc, T + "measure", unit=unit, quantity=_number(amount))
+        last.text = phrase[start : m.end()]
         pos = m.end()
     _append_text(desc, last, phrase[pos:] + tail)
     return desc
@@ -133,7 +134,13 @@ class InlineParser:
         for m in PAGE.finditer(text, start, end):
             n = m.group(1)
             atoms.append(_Atom(m.start(), m.end(), lambda n=n: page_break(n, self.facs_offset), "pb"))
-            self.decide("page-break", block, m.start(), f"page break {n}")
+            space_before = m.start() == 0 or text[m.start() - 1].isspace()
+            space_after = m.end() == len(text) or text[m.end()].isspace()
+            if space_before != space_after:
+                self.decide("page-break", block, m.start(), f"page break {n} has white space on one side only; "
+                            "kept as written (is it between two words, or inside one?)", warn=True)
+            else:
+                self.decide("page-break", block, m.start(), f"page break {n}")
         for m in OMISSION.finditer(text, start, end):
             s = m.group(1)
             atoms.append(_Atom(m.start(), m.end(), lambda s=s: omission(s), "gap"))
