@@ -96,3 +96,35 @@ def export_text(path: str | Path) -> str:
 
     path = Path(path)
     return to_text(parse(path), path.read_bytes())
+
+
+def import_frus(paths: Iterable[str | Path], output: str | Path | None = None, *, config: Config | None = None,
+                volume_id: str | None = None, header: str | Path | None = None, force: bool = False) -> Report:
+    """Import FRUS publisher TEI (a volume or single documents): one teikit TEI file per
+    document in the project's tei/ folder (or `output`)."""
+    from .readers.frus_tei import import_files
+
+    return import_files([Path(p) for p in paths], Path(output) if output else None, config=config,
+                        volume_id=volume_id, header=Path(header) if header else None, force=force)
+
+
+def export_frus(path: str | Path, *, config: Config | None = None) -> tuple[bytes, Report]:
+    """The FRUS publisher's TEI for one teikit TEI file (bytes) and the exporter's warnings."""
+    from .writers.frus_tei import export_file
+
+    return export_file(Path(path), config=config)
+
+
+def package(project: str | Path = ".", output: str | Path | None = None, *, base_url: str | None = None,
+            log=lambda message: None) -> Report:
+    """A BagIt archive package of a project: TEI, schemas, HTML, PDF, Dublin Core records."""
+    from .package import make_package
+
+    return make_package(Path(project), Path(output) if output else None, base_url=base_url, log=log)
+
+
+def verify_package(bag: str | Path) -> Report:
+    """Fixity and completeness of a package: every missing, extra or altered file named."""
+    from .package import verify_package as _verify
+
+    return _verify(Path(bag))

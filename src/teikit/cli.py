@@ -133,12 +133,26 @@ def render(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None)
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--to", "fmt", type=click.Choice(["text"]), default="text", show_default=True, help="Output format.")
+@click.option("--to", "fmt", type=click.Choice(["text", "frus"]), default="text", show_default=True,
+              help="Output format: the plain-text form, or the FRUS publisher's TEI dialect.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @click.pass_obj
 @handled
 def export(ctx: Context, path: Path, fmt: str, output: Path | None) -> None:
-    """Export a TEI file (teikit's or the FRUS publisher's) to the plain-text form."""
+    """Export a TEI file to the plain-text form (teikit's or the FRUS publisher's TEI) or
+    to the FRUS publisher's TEI dialect (teikit's TEI)."""
+    if fmt == "frus":
+        data, report = api.export_frus(path)
+        ctx.show(report)
+        if not report.ok:
+            sys.exit(report.exit_code)
+        if output:
+            from .xmlio import atomic_write
+
+            atomic_write(output, data)
+        else:
+            click.echo(data.decode("utf-8"), nl=False)
+        return
     text = api.export_text(path)
     if output:
         from .xmlio import atomic_write
@@ -146,6 +160,49 @@ def export(ctx: Context, path: Path, fmt: str, output: Path | None) -> None:
         atomic_write(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "fmt", type=click.Choice(["frus"]), required=True,
+              help="Input format: the FRUS publisher's TEI dialect (a volume or single documents).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Folder for the TEI files (default: the project's tei/ folder); a file name for one document.")
+@click.option("--volume", help="Volume id (default: TEI/@xml:id or the file name, e.g. frus1981-88v05).")
+@click.option("--header", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The volume's FRUS teiHeader, for single-document files (default: VOLUME-header.xml beside them).")
+@click.option("--force", is_flag=True, help="Overwrite TEI files even if an editor changed them.")
+@click.pass_obj
+@handled
+def import_(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None, volume: str | None,
+            header: Path | None, force: bool) -> None:
+    """Import FRUS publisher TEI: one teikit TEI file per document."""
+    report = api.import_frus(paths, output, volume_id=volume, header=header, force=force)
+    _finish(ctx, report)
+
+
+@main.command()
+@click.argument("project", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The bag folder to create (must not exist).")
+@click.option("--verify", "verify", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check an existing bag instead: fixity and completeness, every bad file named.")
+@click.option("--base-url", help="URL of the HTML edition, for the identifiers in the Dublin Core records.")
+@click.pass_obj
+@handled
+def package(ctx: Context, project: Path, output: Path | None, verify: Path | None, base_url: str | None) -> None:
+    """Package a project as a BagIt bag for an archive (or --verify BAG)."""
+    from .errors import UsageError
+
+    if verify is not None:
+        report = api.verify_package(verify)
+        ctx.show(report)
+        if report.ok and ctx.verbosity >= 0:
+            click.echo(f"{verify}: valid bag ({report.files} payload files)", err=True)
+        sys.exit(report.exit_code)
+    if output is None:
+        raise UsageError("give the bag folder to create with -o BAG (or check one with --verify BAG)")
+    report = api.package(project, output, base_url=base_url, log=ctx.log)
+    _finish(ctx, report)
 
 
 @main.command()
