@@ -89,8 +89,8 @@ def serialize(tree: etree._ElementTree | etree._Element) -> bytes:
         prolog.insert(0, etree.tostring(node, encoding="unicode").strip())
         node = node.getprevious()
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(p + "\n" for p in prolog)
-    body = etree.tostring(root, encoding="unicode", with_tail=False)
-    return (head + body + "\n").encode("utf-8")
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False, with_tail=False)
+    return b"".join((head.encode("utf-8"), body, b"\n"))
 
 
 def xml_model_pis(rng_href: str, sch_href: str) -> list[etree._ProcessingInstruction]:

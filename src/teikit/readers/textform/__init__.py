@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from lxml import etree
 
 from ...report import Diagnostic
-from .blocks import Layout, split_blocks
+from .blocks import Block, Layout, iter_blocks
 from .inline import PAGE, T, XML_ID, page_break
 from .structure import Decisions, Document, DocumentBuilder, split_documents
 
@@ -27,12 +28,8 @@ class TextReading:
 
 def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool = False) -> TextReading:
     decide = Decisions(path, strict=strict)
-    blocks, layout = split_blocks(text)
-    for block in blocks:
-        for offset, how in block.joins:
-            if how == "hyphen":
-                decide("hyphenation", block, offset - 1,
-                       "line-end hyphen kept and the word joined without a space (rule: never drop a hyphen)")
+    layout = Layout()
+    blocks = _reported_joins(iter_blocks(text, layout), decide)
     builder = DocumentBuilder(decide, facs_offset)
     body: list[etree._Element] = []
     for item in split_documents(blocks, decide):
@@ -45,6 +42,15 @@ def read(text: str, path: str, *, facs_offset: int | None = None, strict: bool =
     documents = [el for el in body if el.get("type") == "document"]
     _unique_ids(body)
     return TextReading(body, documents, layout, decide.items)
+
+
+def _reported_joins(blocks: Iterator[Block], decide: Decisions) -> Iterator[Block]:
+    for block in blocks:
+        for offset, how in block.joins:
+            if how == "hyphen":
+                decide("hyphenation", block, offset - 1,
+                       "line-end hyphen kept and the word joined without a space (rule: never drop a hyphen)")
+        yield block
 
 
 def _unique_ids(body: list[etree._Element]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 # A line that ends in a hyphen glued to a word ("pro-", "U.S.-") continues without a space.
 # Rule (stated in the README): the hyphen is always kept, because dropping it could destroy a
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 _LINE_END_HYPHEN = re.compile(r"\S-$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One block of the text form: its text (lines joined) and a map back to the source."""
 
@@ -23,24 +24,24 @@ class Block:
     line: int  # 1-based line of the first character
     indent: int  # leading spaces of the first line, stripped from `text`
     # (offset in text, source line, source column of that offset) for each joined line
-    _starts: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
+    starts: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
     joins: list[tuple[int, str]] = field(default_factory=list)  # (offset, "space"|"hyphen")
     lines: list[str] = field(default_factory=list)  # the stripped source lines
     indents: list[int] = field(default_factory=list)  # leading white space of each line
 
     def line_spans(self) -> list[tuple[int, int]]:
         """(start, end) offsets in `text` of each source line."""
-        return [(start, start + len(line)) for (start, _, _), line in zip(self._starts, self.lines)]
+        return [(start, start + len(line)) for (start, _, _), line in zip(self.starts, self.lines)]
 
     @property
     def end_line(self) -> int:
-        return self._starts[-1][1]
+        return self.starts[-1][1]
 
     def position(self, offset: int) -> tuple[int, int]:
         """Source (line, column), both 1-based, of a character offset in `text`."""
-        keys = [s[0] for s in self._starts]
+        keys = [s[0] for s in self.starts]
         i = max(bisect.bisect_right(keys, offset) - 1, 0)
-        start, line, col = self._starts[i]
+        start, line, col = self.starts[i]
         return line, col + (offset - start)
 
 
@@ -53,26 +54,42 @@ class Layout:
     wrapped: bool = False
 
 
-def split_blocks(text: str) -> tuple[list[Block], Layout]:
-    layout = Layout()
+def iter_blocks(text: str, layout: Layout) -> Iterator[Block]:
+    """The blocks of `text`, one at a time (a volume is never held as a list of lines);
+    `layout` is filled in as a side effect."""
     if "\r\n" in text:
         layout.eol = "\r\n"
         text = text.replace("\r\n", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    start = 1 if text.startswith("\ufeff") else 0
     layout.final_newline = text.endswith("\n")
-    blocks: list[Block] = []
     current: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text, start), start=1):
         if line.strip():
             current.append((number, line))
         elif current:
-            blocks.append(_join(current))
+            block = _join(current)
+            layout.wrapped = layout.wrapped or bool(block.joins)
+            yield block
             current = []
     if current:
-        blocks.append(_join(current))
-    layout.wrapped = any(b.joins for b in blocks)
-    return blocks, layout
+        block = _join(current)
+        layout.wrapped = layout.wrapped or bool(block.joins)
+        yield block
+
+
+def split_blocks(text: str) -> tuple[list[Block], Layout]:
+    layout = Layout()
+    return list(iter_blocks(text, layout)), layout
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _join(lines: list[tuple[int, str]]) -> Block:
@@ -91,6 +108,6 @@ def _join(lines: list[tuple[int, str]]) -> Block:
             text += " "
         starts.append((len(text), number, lead + 1))
         text += piece
-    return Block(text=text, line=first_line, indent=indent, _starts=starts, joins=joins,
+    return Block(text=text, line=first_line, indent=indent, starts=starts, joins=joins,
                  lines=[raw.strip() for _, raw in lines],
                  indents=[len(raw) - len(raw.lstrip(" \t")) for _, raw in lines])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from lxml import etree
 
@@ -33,6 +34,15 @@ class Document:
     number: str
     blocks: list[Block]
     footnotes: list[tuple[int, list[Block]]] = field(default_factory=list)  # (n, blocks)
+    _markers: list[int] = field(default_factory=lambda: [0], repr=False)  # markers in blocks[:i]
+
+    def markers(self, end: int | None = None) -> int:
+        """How many footnote markers 1, 2, … the first `end` blocks carry (memoised: the
+        boundary tests ask this for every numbered block of a growing document)."""
+        end = len(self.blocks) if end is None else end
+        while len(self._markers) <= end:
+            self._markers.append(_scan(self.blocks[len(self._markers) - 1], self._markers[-1]))
+        return self._markers[end]
 
 
 class Decisions:
@@ -66,16 +76,16 @@ class MarkerSequence:
         return note
 
 
-def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | Block]:
-    """Documents, in order, with the page breaks that stand between them (as bare Blocks).
+def split_documents(blocks: Iterable[Block], decide: Decisions) -> Iterator[Document | Block]:
+    """Documents, in order, with the page breaks that stand between them (as bare Blocks),
+    each yielded as soon as the next heading closes it.
 
-    A boundary is a heading `N. Title` whose number follows the previous document's, once that
-    document's footnotes have begun, and which is not itself the next footnote (an indented
-    block, or one whose number the body has a marker for, is a footnote). Never guessed
-    silently: each boundary and each near miss is a decision in the report."""
-    items: list[Document | Block] = []
+    A boundary is a heading `N. Title` once the current document ends in a complete footnote
+    run (see `_starts_document`). Never guessed silently: each boundary and each near miss is
+    a decision in the report."""
     current: Document | None = None
     pending: list[Block] = []  # page breaks not yet known to be inside or between documents
+    seen: set[str] = set()
     for block in blocks:
         if PAGE.fullmatch(block.text):
             pending.append(block)
@@ -85,34 +95,32 @@ def split_documents(blocks: list[Block], decide: Decisions) -> list[Document | B
             if current is None and not m:
                 decide("boundary", block, 0, "the text does not begin with a document heading "
                        "'N. Title'; expected for example '321. Note Prepared …'", warn=True)
-            items.extend(pending)
+            if current is not None:
+                _split_footnotes(current)
+                yield current
+            yield from pending
             pending = []
+            previous = current.number if current else None
             current = Document(m.group(1) if m else "", [block])
-            items.append(current)
             if m:
                 decide("boundary", block, 0, f"document {m.group(1)} begins")
-                _check_number(items, current, block, decide)
+                _check_number(previous, current.number, seen, block, decide)
+                seen.add(current.number)
             continue
         current.blocks.extend(pending)
         pending = []
         current.blocks.append(block)
-    items.extend(pending)
-    for item in items:
-        if isinstance(item, Document):
-            _split_footnotes(item)
-    return items
+    if current is not None:
+        _split_footnotes(current)
+        yield current
+    yield from pending
 
 
-def _check_number(items: list, current: Document, block: Block, decide: Decisions) -> None:
-    documents = [d for d in items if isinstance(d, Document)]
-    if len(documents) < 2:
-        return
-    previous = documents[-2].number
-    if any(d.number == current.number for d in documents[:-1]):
-        decide("boundary", block, 0, f"document number {current.number} occurs twice; its ids get the suffix _2", warn=True)
-    elif previous and not _follows(previous, current.number):
-        decide("boundary", block, 0, f"document {current.number} follows document {previous}: out of sequence",
-               warn=True)
+def _check_number(previous: str | None, number: str, seen: set[str], block: Block, decide: Decisions) -> None:
+    if number in seen:
+        decide("boundary", block, 0, f"document number {number} occurs twice; its ids get the suffix _2", warn=True)
+    elif previous and not _follows(previous, number):
+        decide("boundary", block, 0, f"document {number} follows document {previous}: out of sequence", warn=True)
 
 
 def _follows(previous: str, number: str) -> bool:
@@ -131,7 +139,7 @@ def _starts_document(current: Document, block: Block, number: int, decide: Decis
         return False
     start = _footnote_start(current.blocks)
     title_like = block.text[-1] not in ".:;" and len(block.text.split()) <= 40
-    if start is not None and _complete(current.blocks, start):
+    if start is not None and _complete(current, start):
         first = current.blocks[start]
         # a run that looks like footnotes (indented, or a source note) ends the document; a
         # bare "1. …" paragraph only when the heading's number follows this document's
@@ -141,7 +149,7 @@ def _starts_document(current: Document, block: Block, number: int, decide: Decis
         decide("boundary", block, 0, f"document {number} begins although the footnotes of document "
                f"{current.number} do not match its markers", warn=True)
         return True
-    if start is None and title_like and count_markers(current.blocks) == 0 and _follows(current.number, str(number)):
+    if start is None and title_like and current.markers() == 0 and _follows(current.number, str(number)):
         decide("boundary", block, 0, f"document {current.number} ends without footnotes; "
                f"'{block.text[:40]}' read as the next document's heading", warn=True)
         return True
@@ -171,34 +179,32 @@ def _footnote_start(blocks: list[Block]) -> int | None:
     return None
 
 
-def _complete(blocks: list[Block], start: int) -> bool:
+def _complete(doc: Document, start: int) -> bool:
     """The run from `start` holds footnotes 1…k for exactly the k markers before it. A run
     that seems to carry marker k+1 itself is body text ("1. The paper2 should …"), unless it
     looks like footnotes (indented, or a source note)."""
-    k = sum(1 for b in blocks[start:] if FOOTNOTE.match(b.text))
-    if count_markers(blocks[:start]) != k:
+    k = sum(1 for b in doc.blocks[start:] if FOOTNOTE.match(b.text))
+    if doc.markers(start) != k:
         return False
-    first = blocks[start]
-    return count_markers(blocks) == k or bool(first.indent) or first.text.startswith("1. Source:")
+    first = doc.blocks[start]
+    return doc.markers() == k or bool(first.indent) or first.text.startswith("1. Source:")
 
 
-def count_markers(blocks: list[Block]) -> int:
-    """How many footnote markers 1, 2, … the blocks carry, in order."""
-    expected = 1
-    for block in blocks:
-        text = block.text
-        for m in re.finditer(r"\d+", text):
-            if int(m.group()) == expected and glued(text, m.start(), m.end()):
-                expected += 1
-    return expected - 1
+def _scan(block: Block, found: int) -> int:
+    """Markers found after `block`, given `found` before it (markers run 1, 2, … in order)."""
+    text = block.text
+    for m in re.finditer(r"\d+", text):
+        if int(m.group()) == found + 1 and glued(text, m.start(), m.end()):
+            found += 1
+    return found
 
 
 def _split_footnotes(doc: Document) -> None:
     """Footnotes are the trailing run of blocks numbered 1, 2, … k (with continuation blocks)."""
     blocks = doc.blocks
     start = _footnote_start(blocks)
-    if start is None or not (_complete(blocks, start) or blocks[start].indent
-                             or blocks[start].text.startswith("1. Source:") or count_markers(blocks[:start])):
+    if start is None or not (_complete(doc, start) or blocks[start].indent
+                             or blocks[start].text.startswith("1. Source:") or doc.markers(start)):
         return  # numbered paragraphs that end the body, not footnotes
     expected = 1
     notes: list[tuple[int, list[Block]]] = []
