@@ -122,10 +122,10 @@ class _Export:
         self._head(div, n)
         self._notes(div, doc_id)
         self._pages(div)
+        self._signatures(div)  # before the gaps: a redacted name is a gap inside persName
         self._gaps(div)
         self._segs(div)
         self._lists(div)
-        self._signatures(div)
         self._datelines(div)
         self._late_openers(div)
         for el in list(div.iter(T + "div")):
@@ -244,7 +244,8 @@ class _Export:
             for pers in names:
                 if len(pers) == 1 and pers[0].tag == T + "hi" and not (pers.text or "").strip():
                     continue
-                if pers.xpath("tei:hi[@rend='italic'][contains(., 'not declassified')]", namespaces=NS):
+                if pers.xpath("tei:gap[@reason='not-declassified'] | tei:hi[@rend='italic'][contains(., 'not "
+                              "declassified')]", namespaces=NS):
                     continue
                 _wrap_content(pers, etree.Element(T + "hi", rend="strong"))
 
