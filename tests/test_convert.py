@@ -176,3 +176,24 @@ def test_inline_page_break_inside_a_word():
     assert p.text == "They pro" and pb.get("n") == "53" and pb.tail == "vide evidence "
     gap = p.find("tei:gap", NS)
     assert (gap.get("unit"), gap.get("quantity"), gap.get("extent")) == ("line", "3", "3 lines")
+
+
+def test_unrecognised_bracket_is_a_warning_and_insertions_stay_text():
+    text = ("9. Memo1\n\nStraits of Tehran [Tiran] and [Page12] and [1 line not declasified].\n\n"
+            "  1. Source: X; Y. Secret.")
+    conversion = convert_seed(text)
+    warned = {(d.line, d.col) for d in conversion.report.warnings if d.rule == "bracket"}
+    assert warned == {(3, 31), (3, 44)}  # "[Page12]", "[1 line not declasified]": misspelt, so kept as text
+    p = parse_bytes(conversion.data).getroot().find(".//tei:body//tei:p", NS)
+    assert "".join(p.itertext()) == "Straits of Tehran [Tiran] and [Page12] and [1 line not declasified]."
+
+
+def test_strict_turns_uncertain_decisions_into_errors():
+    text = "5. A Title\n\nText without a marker.\n\n  1. Source: Somewhere; nowhere. Secret."
+    os.environ["SOURCE_DATE_EPOCH"] = GOLDEN_DATE_EPOCH
+    try:
+        conversion = convert_text(text, source="s.txt", config=teikit_config.load(REPO),
+                                  out_path=REPO / "tei" / "s.xml", strict=True)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert not conversion.report.ok and conversion.report.exit_code == 1

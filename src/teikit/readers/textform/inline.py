@@ -24,6 +24,8 @@ _CLASSIFICATION = re.compile(
     r"(?:Unclassified|Confidential|Secret|Top Secret|Limited Official Use|No classification marking)"
     r"(?:; (?:Sensitive|Eyes Only|Exdis|Nodis|Limdis|Noforn|[A-Z][a-z]+(?: [A-Z][a-z]+)*))*(?=\.)"
 )
+_BRACKET = re.compile(r"\[([^\[\]]*)\]")
+_LOOKALIKE = re.compile(r"(?i)\bpage|declas|\bomitted\b")
 _MARGIN_QUOTE = re.compile(r"(?<=: )“([^“”]+)”")
 
 
@@ -159,9 +161,23 @@ class InlineParser:
             atoms.append(_Atom(m.start() + 1, m.end() - 1, lambda c=code: _marking(c), "marking"))
         atoms.sort(key=lambda a: a.start)
         atoms = _drop_overlaps(atoms)
+        self._other_brackets(block, start, end, atoms)
         if self.markers is not None:
             atoms = self._with_markers(block, start, end, atoms)
         return atoms
+
+    def _other_brackets(self, block: Block, start: int, end: int, atoms: list[_Atom]) -> None:
+        """Editorial insertions stay text; one that looks like a page marker, redaction or
+        omission but is not in its form is reported, since it may be a typo."""
+        for m in _BRACKET.finditer(block.text, start, end):
+            if any(a.start <= m.start() < a.end for a in atoms):
+                continue
+            inner = m.group(1)
+            if _LOOKALIKE.search(inner):
+                self.decide("bracket", block, m.start(), f"[{inner}] is not a page marker, redaction or omission "
+                            "as teikit knows them; kept as text", warn=True)
+            else:
+                self.decide("bracket", block, m.start(), f"editorial insertion [{inner}] kept as text")
 
     def _with_markers(self, block: Block, start: int, end: int, atoms: list[_Atom]) -> list[_Atom]:
         text = block.text
