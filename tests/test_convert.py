@@ -197,3 +197,14 @@ def test_strict_turns_uncertain_decisions_into_errors():
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     assert not conversion.report.ok and conversion.report.exit_code == 1
+
+
+def test_facs_from_the_configured_scan_offset():
+    from dataclasses import replace
+
+    cfg = teikit_config.load(REPO)
+    cfg = replace(cfg, edition=replace(cfg.edition, facs_offset=31))
+    text = "8. Memo1\n\nThey pro[Page 53]vide evidence.\n\n  1. Source: X; Y. Secret."
+    data = convert_text(text, source="x.txt", config=cfg, out_path=REPO / "tei" / "x.xml").data
+    pb = parse_bytes(data).getroot().find(".//tei:pb", NS)
+    assert (pb.get("n"), pb.get("facs")) == ("53", "0084")  # as the publisher numbers its scans
