@@ -174,9 +174,23 @@ def verify_package(bag: Path) -> Report:
                 listed.setdefault(name, {})[algorithm] = checksum
     present = {p.relative_to(bag).as_posix() for p in bag.rglob("*") if p.is_file()}
     own = {f"{kind}-{a}.txt" for kind in ("tagmanifest",) for a in ALGORITHMS}
-    for name in sorted(set(listed) - present):
+    explained: set[str] = set()
+    for kind, by_algorithm in manifests.items():
+        if len(by_algorithm) != len(ALGORITHMS):
+            continue
+        sets = {a: set(entries) for a, entries in by_algorithm.items()}
+        for name in sorted(set.union(*sets.values()) - set.intersection(*sets.values())):
+            # the manifests disagree on a name: the one that lists a file the bag lacks, or
+            # that leaves out a file the bag has, is the altered one
+            for algorithm, names in sets.items():
+                if (name in names) != (name in present):
+                    how = "lists" if name in names else "does not list"
+                    report.error(str(bag / f"{kind}-{algorithm}.txt"), 0, 0,
+                                 f"altered: it {how} {name}, unlike the other algorithm's {kind}")
+            explained.add(name)
+    for name in sorted(set(listed) - present - explained):
         report.error(str(bag / name), 0, 0, "missing: listed in the bag's manifests but not in the bag")
-    for name in sorted(present - set(listed) - own):
+    for name in sorted(present - set(listed) - own - explained):
         report.error(str(bag / name), 0, 0, "extra: in the bag but in none of its manifests")
     report.files = sum(1 for name in present if name.startswith("data/"))
     for name in sorted(set(listed) & present):
