@@ -208,3 +208,15 @@ def test_facs_from_the_configured_scan_offset():
     data = convert_text(text, source="x.txt", config=cfg, out_path=REPO / "tei" / "x.xml").data
     pb = parse_bytes(data).getroot().find(".//tei:pb", NS)
     assert (pb.get("n"), pb.get("facs")) == ("53", "0084")  # as the publisher numbers its scans
+
+
+def test_multi_paragraph_footnote_keeps_its_paragraphs():
+    text = ("12. Memo1\n\nBody text.2\n\n  1. Source: X; Y. Secret.\n\n  2. First paragraph of the note.\n\n"
+            "  Second paragraph, with [Page 7] a page break.")
+    conversion = convert_seed(text)
+    root = parse_bytes(conversion.data).getroot()
+    note = root.find(".//tei:note[@n='2']", NS)
+    paras = note.findall("tei:p", NS)
+    assert ["".join(p.itertext()) for p in paras] == ["First paragraph of the note.", "Second paragraph, with  a page break."]
+    assert paras[1].find("tei:pb", NS).get("n") == "7"
+    assert to_text(root.getroottree(), conversion.data) == text

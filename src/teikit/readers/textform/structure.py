@@ -174,7 +174,7 @@ def _footnote_start(blocks: list[Block]) -> int | None:
             last = n
             if n == 1:
                 return j
-        elif not (block.indent and last is not None):
+        elif not block.indent:  # an indented block is a further paragraph of a footnote
             return None
     return None
 
