@@ -32,7 +32,7 @@ from typing import Iterable, Sequence
 from lxml import etree
 
 from . import resources
-from .errors import InvalidInput, SchemaError, UnsafeXML, UsageError
+from .errors import InvalidInput, SchemaError, TeikitError, UnsafeXML, UsageError
 from .report import ERROR, INFO, WARNING, Diagnostic, Report
 from .xmlio import _refuse_doctype, parse
 
@@ -410,10 +410,13 @@ class _RelaxNG(_Schema):
         super().__init__(path)
         self.grammar_tree = self._load_tree(path)
         started = time.perf_counter()
+        _announce("compiling", str(path))
         try:
             self.rng = etree.RelaxNG(self.grammar_tree)
         except etree.RelaxNGParseError as exc:
             raise SchemaError(f"broken RELAX NG schema: {_first_error(exc)}", str(path)) from None
+        finally:
+            _announce("compiled", str(path))
         self.compile_seconds = time.perf_counter() - started
         self.grammar = _Grammar(self.grammar_tree)
         self.drill = self.grammar.usable and self.compile_seconds < _DRILL_COMPILE_LIMIT
@@ -852,11 +855,12 @@ class _Schematron(_Schema):
             failures = self.engine.failures(tree.docinfo.URL or path,
                                             text=etree.tostring(tree, encoding="unicode"))
         found = []
+        cache: dict = {}
         for f in failures:
             role = (f.role or "").lower()
             severity = WARNING if role in ("warning", "warn") else INFO if role in ("info", "information") \
                 else ERROR
-            line, col, shown = _locate_path(tree, f.location, source)
+            line, col, shown = _locate_path(tree, f.location, source, cache)
             found.append(Diagnostic(path, line, col, severity, f.text,
                                     rule=f.id or (f"{f.pattern}: {f.test}" if f.pattern else f.test),
                                     xpath=shown or None))
@@ -866,26 +870,15 @@ class _Schematron(_Schema):
 _STEP = re.compile(r"(@?)(?:Q\{([^}]*)\})?([\w.:-]+|\*)(?:\[(\d+)\])?$")
 
 
+_PATH_STEP = re.compile(r"(?:Q\{[^}]*\}|[^/])+")
+
+
 def _path_steps(location: str) -> list[str]:
     """Split an XPath 3 path() result ("/Q{ns}a[1]/@b") into steps, braces respected."""
-    steps, depth, cur = [], 0, ""
-    for ch in location:
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        if ch == "/" and depth == 0:
-            if cur:
-                steps.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur:
-        steps.append(cur)
-    return steps
+    return _PATH_STEP.findall(location)
 
 
-def _locate_path(tree, location: str, source: _Source) -> tuple[int, int, str]:
+def _locate_path(tree, location: str, source: _Source, cache: dict | None = None) -> tuple[int, int, str]:
     """Line, column and a readable XPath of the node an SVRL location names."""
     if not location:
         return 0, 0, ""
@@ -914,8 +907,16 @@ def _locate_path(tree, location: str, source: _Source) -> tuple[int, int, str]:
                 ok = False
                 break
         else:
-            kids = [c for c in node if isinstance(c.tag, str)
-                    and (c.tag == clark or (uri is None and etree.QName(c).localname == local))]
+            if uri is not None and local != "*":
+                key = (node, clark)
+                kids = cache.get(key) if cache is not None else None
+                if kids is None:
+                    kids = node.findall(clark)
+                    if cache is not None:
+                        cache[key] = kids
+            else:
+                kids = [c for c in node if isinstance(c.tag, str)
+                        and (local == "*" or etree.QName(c).localname == local)]
             if len(kids) < index:
                 ok = False
                 break
@@ -1093,7 +1094,16 @@ def _worker(args: tuple[str, list[str] | None]) -> list[Diagnostic]:
     return validate_file(path, schemas)
 
 
-def validate(paths, schemas=None, *, jobs: int = 1) -> Report:
+class ValidationReport(Report):
+    """A Report that also knows which files were validated (for JUnit output)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
+
+
+def validate(paths, schemas=None, *, jobs: int = 1, progress=None,
+             compile_timeout: float | None = None) -> Report:
     """Validate files (folders are searched recursively for *.xml).
 
     schemas: .rng/.rnc/.sch paths applied to every file; when None, each file's
@@ -1101,7 +1111,14 @@ def validate(paths, schemas=None, *, jobs: int = 1) -> Report:
     the bundled one), and a file without any uses teikit.rng + teikit.sch.
     jobs: number of worker processes (0 = one per CPU); each compiles its schemas once.
     A malformed file gives an error diagnostic; a broken schema raises SchemaError.
+    progress: called with the number of files done after each file.
+    compile_timeout: seconds a RELAX NG grammar may take to compile (libxml2 takes ~15 s on
+    tei_all.rng and never finishes on some TEI schemas); past it SchemaError is raised.
+    The work then runs in a child process, since a compile cannot be interrupted.
     """
+    if compile_timeout is not None:
+        return run_with_compile_limit(
+            lambda: validate(paths, schemas, jobs=jobs, progress=progress), compile_timeout)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if isinstance(schemas, (str, os.PathLike)):
@@ -1111,8 +1128,10 @@ def validate(paths, schemas=None, *, jobs: int = 1) -> Report:
         for s in schema_list:  # compile (and fail) before any file is read
             load_schema(s)
     files = _files(paths)
-    report = Report()
+    report = ValidationReport()
     report.files = len(files)
+    report.paths = files
+    done = 0
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     if workers > 1 and len(files) > 1:
         import multiprocessing
@@ -1122,10 +1141,160 @@ def validate(paths, schemas=None, *, jobs: int = 1) -> Report:
             chunk = max(1, len(files) // (workers * 4))
             for found in pool.map(_worker, [(f, schema_list) for f in files], chunksize=chunk):
                 report.extend(found)
+                done += 1
+                if progress:
+                    progress(done)
     else:
         for f in files:
             report.extend(validate_file(f, schema_list))
+            done += 1
+            if progress:
+                progress(done)
+    # Checks a schema skips (they reach outside the file) are said once, not once per file.
+    seen: set[Diagnostic] = set()
+    kept = []
+    for d in report.diagnostics:
+        if d.rule and d.rule.startswith("skipped"):
+            if d in seen:
+                continue
+            seen.add(d)
+        kept.append(d)
+    report.diagnostics = kept
     return report
+
+
+# ----------------------------------------------------------------------------------------
+# A time limit for schema compilation
+# ----------------------------------------------------------------------------------------
+
+_PHASE_FD: int | None = None  # set in a child run by run_with_compile_limit
+
+
+def _announce(event: str, path: str) -> None:
+    if _PHASE_FD is not None:
+        _send(_PHASE_FD, ("phase", event, path))
+
+
+def _send(fd: int, message) -> None:
+    import pickle
+    import struct
+
+    data = pickle.dumps(message)
+    view = memoryview(struct.pack(">I", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _frames(fd: int, deadline_of):
+    """Messages from a child; yields None when the current deadline has passed."""
+    import pickle
+    import select
+    import struct
+
+    buffer = b""
+    while True:
+        deadline = deadline_of()
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            yield None
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return
+        buffer += chunk
+        while len(buffer) >= 4:
+            size = struct.unpack(">I", buffer[:4])[0]
+            if len(buffer) < 4 + size:
+                break
+            yield pickle.loads(buffer[4:4 + size])
+            buffer = buffer[4 + size:]
+
+
+def run_with_compile_limit(fn, limit: float, *, notice=None):
+    """Run fn() in a forked child; if a RELAX NG compile in it takes longer than `limit`
+    seconds, kill the child and raise SchemaError naming the schema. `notice(path)` is
+    called when a compile has taken a few seconds (for a "still compiling" message)."""
+    global _PHASE_FD
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows: no limit
+        return fn()
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: do the work, send the result
+        os.close(read_fd)
+        _PHASE_FD = write_fd
+        code = 0
+        try:
+            _send(write_fd, ("result", fn()))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            if isinstance(exc, TeikitError):
+                _send(write_fd, ("error", type(exc).__name__, exc.message, exc.path, exc.line, exc.col))
+            else:
+                _send(write_fd, ("crash", f"{type(exc).__name__}: {exc}"))
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(write_fd)
+    compiling: dict[str, float] = {}
+    noticed: set[str] = set()
+    result = None
+    outcome = None
+
+    def deadline():
+        if not compiling:
+            return None
+        first = min(compiling.values())
+        pending = [first + limit]
+        if notice and not noticed.issuperset(compiling):
+            pending.append(first + 3.0)
+        return min(pending)
+
+    try:
+        for message in _frames(read_fd, deadline):
+            now = time.monotonic()
+            if message is None:
+                late = [p for p, t in compiling.items() if now - t >= limit]
+                if late:
+                    os.kill(pid, 9)
+                    raise SchemaError(
+                        f"the RELAX NG schema did not compile within {limit:g} s: libxml2 is pathologically slow "
+                        "on this grammar or cannot finish it (the full TEI schema takes ~15 s; some TEI "
+                        "customizations never finish). Allow more time with --schema-timeout, or validate "
+                        "against a smaller customization", late[0])
+                for p, t in compiling.items():
+                    if notice and p not in noticed and now - t >= 3.0:
+                        noticed.add(p)
+                        notice(p)
+                continue
+            kind = message[0]
+            if kind == "phase":
+                if message[1] == "compiling":
+                    compiling[message[2]] = now
+                else:
+                    compiling.pop(message[2], None)
+            else:
+                outcome = message
+    finally:
+        os.close(read_fd)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:  # pragma: no cover
+            pass
+    if outcome is None:
+        raise SchemaError("validation stopped unexpectedly (the worker process died)", None)
+    if outcome[0] == "result":
+        result = outcome[1]
+        return result
+    if outcome[0] == "error":
+        from . import errors
+
+        cls = getattr(errors, outcome[1], TeikitError)
+        raise cls(outcome[2], outcome[3], outcome[4], outcome[5])
+    raise RuntimeError(outcome[1])
 
 
 # ----------------------------------------------------------------------------------------
