@@ -109,12 +109,54 @@ def convert(ctx: Context, source: Path, output: Path | None, show_report: bool, 
               help="RelaxNG (.rng, .rnc) or Schematron (.sch) schema; repeatable. Default: the files' "
                    "<?xml-model?> lines, else teikit's own schema.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Files validated in parallel (default: all cores).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]), default="text",
+              show_default=True, help="text (stderr; colour on a terminal), json, junit (CI test reports) or "
+                                      "github (workflow annotations), the last three on stdout.")
+@click.option("--schema-timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              help="Seconds a RELAX NG schema may take to compile before teikit gives up (exit 2).")
 @click.pass_obj
 @handled
-def validate(ctx: Context, paths: tuple[Path, ...], schemas: tuple[Path, ...], jobs: int | None) -> None:
-    """Validate TEI files or folders against RelaxNG and Schematron."""
-    report = api.validate(paths, schemas or None, jobs=jobs or os.cpu_count() or 1)
-    _finish(ctx, report)
+def validate(ctx: Context, paths: tuple[Path, ...], schemas: tuple[Path, ...], jobs: int | None, fmt: str,
+             schema_timeout: float) -> None:
+    """Validate TEI files or folders against RelaxNG and Schematron.
+
+    Folders are searched for *.xml. Schemas come from --schema, else each file's
+    <?xml-model?> lines, else teikit's own. Exit 0 all valid, 1 any invalid, 2 usage or
+    schema error. -v adds each finding's rule id and XPath.
+    """
+    from . import validate_output, validation
+
+    tty = sys.stderr.isatty()
+    files = validation.collect_files(paths)
+    bar = None
+    if tty and fmt == "text" and len(files) >= 50 and ctx.verbosity >= 0:
+        bar = click.progressbar(length=len(files), label="validating", file=sys.stderr, show_pos=True)
+        bar.__enter__()
+
+    def progress(done: int) -> None:
+        bar.update(done - bar.pos)
+
+    def notice(schema: str) -> None:
+        if ctx.verbosity >= 0:
+            click.echo(f"compiling {schema} (libxml2 is slow on large grammars; limit {schema_timeout:g} s)…", err=True)
+
+    try:
+        report = validation.validate(list(paths), list(schemas) or None, jobs=jobs or os.cpu_count() or 1,
+                                     progress=progress if bar else None, compile_timeout=schema_timeout,
+                                     notice=notice if tty else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    shown = report.diagnostics if ctx.verbosity >= 0 else report.errors
+    if ctx.verbosity < 0:
+        report.diagnostics = shown
+    out = validate_output.render(report, fmt, verbose=ctx.verbosity > 0,
+                                 colour=fmt == "text" and tty and not os.environ.get("NO_COLOR"))
+    if fmt == "text":
+        click.echo(out, err=True, nl=False)
+    else:
+        click.echo(out, nl=False)
+    sys.exit(report.exit_code)
     
 
 @main.command()

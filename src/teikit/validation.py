@@ -1089,6 +1089,11 @@ def _files(paths: Iterable[str | os.PathLike]) -> list[str]:
     return files
 
 
+def collect_files(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The files validate() would check: files as given, folders searched for *.xml."""
+    return _files(paths)
+
+
 def _worker(args: tuple[str, list[str] | None]) -> list[Diagnostic]:
     path, schemas = args
     return validate_file(path, schemas)
@@ -1103,7 +1108,7 @@ class ValidationReport(Report):
 
 
 def validate(paths, schemas=None, *, jobs: int = 1, progress=None,
-             compile_timeout: float | None = None) -> Report:
+             compile_timeout: float | None = None, notice=None) -> Report:
     """Validate files (folders are searched recursively for *.xml).
 
     schemas: .rng/.rnc/.sch paths applied to every file; when None, each file's
@@ -1118,7 +1123,7 @@ def validate(paths, schemas=None, *, jobs: int = 1, progress=None,
     """
     if compile_timeout is not None:
         return run_with_compile_limit(
-            lambda: validate(paths, schemas, jobs=jobs, progress=progress), compile_timeout)
+            lambda: validate(paths, schemas, jobs=jobs, progress=progress), compile_timeout, notice=notice)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if isinstance(schemas, (str, os.PathLike)):
@@ -1264,7 +1269,7 @@ def run_with_compile_limit(fn, limit: float, *, notice=None):
                         f"the RELAX NG schema did not compile within {limit:g} s: libxml2 is pathologically slow "
                         "on this grammar or cannot finish it (the full TEI schema takes ~15 s; some TEI "
                         "customizations never finish). Allow more time with --schema-timeout, or validate "
-                        "against a smaller customization", late[0])
+                        "against a smaller customization", late[0], 1, 1)
                 for p, t in compiling.items():
                     if notice and p not in noticed and now - t >= 3.0:
                         noticed.add(p)
