@@ -1057,6 +1057,7 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
         text = None
     source = _Source(text)
     found: list[Diagnostic] = []
+    included = _xinclude(tree, name, source, found)
     if schemas is not None:
         chosen = [(Path(s), None) for s in schemas]
     else:
@@ -1067,13 +1068,83 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
     for schema_path, kind in chosen:
         schema = load_schema(schema_path, kind)
         if isinstance(schema, _Schematron):
-            found += schema.check(tree, name, source, from_file=True)
+            found += schema.check(tree, name, source, from_file=not included)
             found += schema.skipped
         else:
             found += schema.check(tree, name, source)
     # A duplicate xml:id breaks both the grammar (xsd:ID) and teikit.sch (unique-id): say it once.
     said = {d.line for d in found if d.rule == "unique-id"}
     return [d for d in found if not (d.rule == "relaxng:duplicate-id" and d.line in said)]
+
+
+XI_NS = "http://www.w3.org/2001/XInclude"
+
+
+def _xinclude(tree, path: str, source: _Source, found: list[Diagnostic]) -> bool:
+    """Resolve <xi:include> of local files (parsed safely); a failed include is an error
+    located at the include (its xi:fallback, if any, is used), never a crash, and nothing
+    is fetched from the network. True when the tree was changed."""
+    includes = list(tree.getroot().iter(f"{{{XI_NS}}}include"))
+    if not includes:
+        return False
+    for inc in includes:
+        href = inc.get("href") or ""
+        line, col = source.element(inc)
+        target = None
+        problem = None
+        if re.match(r"^[a-zA-Z][\w+.-]*://", href) and not href.startswith("file:"):
+            problem = f'the XInclude of "{href}" was not followed: teikit does not fetch from the network while validating'
+        elif not href:
+            problem = "an XInclude without href (a reference into the same file) is not resolved by teikit"
+        else:
+            target = (Path(path).parent / href.removeprefix("file:")).resolve()
+            if not target.is_file():
+                problem = (f'the XInclude of "{href}" failed: {target} does not exist, so the document is '
+                           "validated without the included part")
+        replacement: list = []
+        if problem is None:
+            try:
+                if inc.get("parse") == "text":
+                    replacement = [target.read_text(encoding=inc.get("encoding") or "utf-8")]
+                else:
+                    included = parse(str(target)).getroot()
+                    pointer = (inc.get("xpointer") or "").strip()
+                    if pointer:
+                        m = re.fullmatch(r"(?:element\(|xpointer\(id\(['\"])?([\w.-]+)(?:['\"]\)\)|\))?", pointer)
+                        hits = included.xpath("//*[@xml:id=$i]", i=m.group(1)) if m else []
+                        if not hits:
+                            raise InvalidInput(f'its xpointer "{pointer}" names nothing in {target}')
+                        included = hits[0]
+                    replacement = [copy.deepcopy(included)]
+            except (InvalidInput, OSError, UnicodeDecodeError) as exc:
+                problem = f'the XInclude of "{href}" failed: {getattr(exc, "message", exc)}'
+        if problem is not None:
+            found.append(Diagnostic(path, line, col, ERROR, problem, rule="xinclude"))
+            fallback = inc.find(f"{{{XI_NS}}}fallback")
+            if fallback is not None:
+                replacement = ([fallback.text] if fallback.text else []) + [copy.deepcopy(c) for c in fallback]
+        parent = inc.getparent()
+        index = parent.index(inc)
+        tail = inc.tail
+        parent.remove(inc)
+        anchor_prev = parent[index - 1] if index > 0 else None
+        for item in reversed(replacement):
+            if isinstance(item, str):
+                if anchor_prev is not None:
+                    anchor_prev.tail = (anchor_prev.tail or "") + item
+                else:
+                    parent.text = (parent.text or "") + item
+            else:
+                item.tail = None
+                parent.insert(index, item)
+        last = parent[index + len([r for r in replacement if not isinstance(r, str)]) - 1] \
+            if any(not isinstance(r, str) for r in replacement) else anchor_prev
+        if tail:
+            if last is not None:
+                last.tail = (last.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+    return True
 
 
 def _files(paths: Iterable[str | os.PathLike]) -> list[str]:
