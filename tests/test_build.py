@@ -58,3 +58,17 @@ def test_edited_tei_is_kept_and_a_changed_seed_is_a_warning(project):
     assert "has been edited, so it is kept" in report.warnings[0].message
     report, converted = run(project, force=True)
     assert converted and "editor's fix" not in tei.read_text("utf-8")
+
+
+def test_many_seeds_convert_in_parallel_processes(project):
+    seed = project / "seeds" / SEED_TEXT.name
+    for k in range(2, 6):  # the same document under other numbers
+        text = seed.read_text("utf-8").replace("321. ", f"{320 + k}. ", 1)
+        (project / "seeds" / f"doc{k}.txt").write_text(text, "utf-8")
+    seen: list[tuple[int, int]] = []
+    report = build(project, html=False, pdf=False, jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert report.ok, [d.format() for d in report.errors]
+    assert seen[-1] == (5, 5) and len(seen) == 5
+    assert sorted(p.name for p in (project / "tei").glob("*.xml")) == [
+        "doc2.xml", "doc3.xml", "doc4.xml", "doc5.xml", "frus1981-88v04-d321.xml"]
+    assert 'n="324"' in (project / "tei" / "doc4.xml").read_text("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -16,6 +17,7 @@ from .errors import TeikitError
 from .report import ERROR, INFO, WARNING, Report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PROGRESS_FROM = 20  # files: below this a bar is noise
 
 
 class Context:
@@ -66,6 +68,26 @@ def handled(command):
             sys.exit(EXIT_INVALID)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _progress(ctx: Context, label: str):
+    """A progress bar on a terminal for work of many files; silent otherwise."""
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= PROGRESS_FROM and sys.stderr.isatty() and ctx.verbosity >= 0:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _finish(ctx: Context, report: Report, **kw) -> None:
@@ -252,11 +274,14 @@ def package(ctx: Context, project: Path, output: Path | None, verify: Path | Non
 @click.option("--force", is_flag=True, help="Convert every seed again, even over edited TEI.")
 @click.option("--no-html", is_flag=True, help="Skip the HTML site.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Seeds converted in parallel (default: all cores).")
 @click.pass_obj
 @handled
-def build(ctx: Context, project: Path, force: bool, no_html: bool, no_pdf: bool) -> None:
+def build(ctx: Context, project: Path, force: bool, no_html: bool, no_pdf: bool, jobs: int | None) -> None:
     """Build a project: seeds → tei → validate → build/html and build/pdf."""
-    report = run_build(project, force=force, html=not no_html, pdf=not no_pdf, log=ctx.log)
+    with _progress(ctx, "converting") as progress:
+        report = run_build(project, force=force, html=not no_html, pdf=not no_pdf, jobs=jobs or os.cpu_count() or 1,
+                           log=ctx.log, progress=progress)
     ctx.show(report)
     if report.ok and ctx.verbosity >= 0:
         click.echo(f"built {len(report.written)} file(s)", err=True)
