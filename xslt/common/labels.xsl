@@ -80,4 +80,19 @@
         then normalize-space(substring(tk:doc-title($div), string-length($div/@n) + 2))
         else tk:doc-title($div)"/>
   </xsl:function>
+
+  <!-- The document's date as printed in its dateline: "January 21, 1982, 5:30 p.m." (the date
+       element, else the dateline without its place); '' when the document has no dateline.
+       Datelines of attachments and notes are not the document's. -->
+  <xsl:function name="tk:doc-date" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:variable name="near" select="($div/tei:opener/tei:dateline, $div/tei:dateline)[1]"/>
+    <xsl:variable name="dateline" select="if ($near) then $near else ($div//tei:dateline[not(ancestor::tei:note)]
+        [not(ancestor::*[local-name() = ('attachment', 'floatingText')][. &gt;&gt; $div])]
+        [ancestor::tei:div[@type = 'document'][1] is $div])[1]"/>
+    <xsl:variable name="date" select="$dateline//tei:date[not(ancestor::tei:note)][1]"/>
+    <xsl:variable name="texts" select="if ($date) then $date//text()[not(ancestor::tei:note)]
+        else $dateline//text()[not(ancestor::tei:note or ancestor::tei:placeName)]"/>
+    <xsl:sequence select="replace(normalize-space(string-join($texts, '')), '^[\s,.;:]+|[\s,;:]+$', '')"/>
+  </xsl:function>
 </xsl:stylesheet>

@@ -2,25 +2,31 @@
 <!-- TEI → a static HTML5 web edition.
 
      Input: one TEI file: a whole TEI with its header, a volume with many div[@type='document'],
-     a teiCorpus, or a bare document div (the FRUS publisher's fragments).
-     Output (html-pass = 'site', the default): a wrapper, never written as such:
+     a teiCorpus, or a bare document div (the FRUS publisher's fragments). Several files make one
+     edition when src/teikit/writers/html.py wraps them, in input order, as
+       <tk:edition><tk:input n="1">TEI or div</tk:input><tk:input n="2">…</tk:input>…</tk:edition>
+     so that one transform sees the whole edition: one table of contents, prev/next across
+     files, one persons index.
+
+     Output: a wrapper, never written as such:
        <site>
+         <problem input="2" message="…"/>                       what Python reports as errors
          <page href="d321.html"><html lang="…">…</html></page>   one per document
-         <page href="index.html"><html>…</html></page>           title page + contents
+         <page href="index.html">…</page>                        title page + contents
+         <page href="about.html">…</page>                        the teiHeader
+         <page href="persons.html">…</page>                      when persons or terms are tagged
+         <page href="search.html">…</page>                       the search form
        </site>
-     src/teikit/writers/html.py serialises each page as HTML5 and writes it.
+     src/teikit/writers/html.py serialises each page as HTML5, writes it and builds the search
+     index from the pages.
 
-     With html-pass = 'toc' the output is the table of contents of this input only
-     (<tk:toc><tk:volume …/><tk:doc …/>…</tk:toc>). Python merges the tables of several inputs
-     and passes the result back as the string html-toc, so that the index lists every
-     document and prev/next crosses file boundaries. Without html-toc the stylesheet uses its own
-     input's table, so a single file needs a single run.
-
-     Modules: text.xsl (TEI text → HTML elements), page.xsl (pages: head, navigation, footnotes,
-     index). Labels (gap, page, note, document) come from ../common/labels.xsl. -->
+     Modules: text.xsl (TEI text → HTML elements), page.xsl (pages: skeleton, navigation,
+     footnotes, index, about, persons, search). Labels (gap, page, note, document, date) come from
+     ../common/labels.xsl. -->
 <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tei="http://www.tei-c.org/ns/1.0"
-    xmlns:tk="urn:teikit" xmlns:h="urn:teikit:html"
+    xmlns:frus="http://history.state.gov/frus/ns/1.0"
+    xmlns:tk="urn:teikit" xmlns:h="urn:teikit:html" xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     xpath-default-namespace="http://www.tei-c.org/ns/1.0"
     exclude-result-prefixes="#all" expand-text="yes">
 
@@ -32,37 +38,53 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <!-- Plumbing between writers/html.py and this stylesheet (not edition metadata, so not in
-       ../common/params.xsl): which pass, the merged table of contents, whether to emit the index. -->
-  <xsl:param name="html-pass" as="xs:string" select="'site'"/>
-  <xsl:param name="html-toc" as="xs:string" select="''"/>
-  <xsl:param name="html-index" as="xs:boolean" select="true()"/>
+       ../common/params.xsl): a large edition is rendered in parts by parallel processes; part k of
+       n renders its share of the document pages, part 1 also the other pages. -->
+  <xsl:param name="html-part" as="xs:integer" select="1"/>
+  <xsl:param name="html-parts" as="xs:integer" select="1"/>
 
   <xsl:template match="/">
-    <xsl:variable name="own-toc" as="element(tk:toc)">
+    <!-- A document node (no @as), so that key('h:toc-doc', …) can search it. -->
+    <xsl:variable name="toc-doc">
       <xsl:call-template name="h:toc"/>
     </xsl:variable>
-    <xsl:choose>
-      <xsl:when test="$html-pass = 'toc'">
-        <xsl:sequence select="$own-toc"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="toc" as="element(tk:toc)"
-            select="if ($html-toc != '') then parse-xml($html-toc)/tk:toc else $own-toc"/>
-        <site>
-          <xsl:apply-templates select="//div[@type = 'document']" mode="h:page">
-            <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
-          </xsl:apply-templates>
-          <xsl:if test="$html-index">
-            <xsl:call-template name="h:index-page">
-              <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
-            </xsl:call-template>
-          </xsl:if>
-        </site>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="toc" select="$toc-doc/tk:toc" as="element(tk:toc)"/>
+    <site>
+      <xsl:for-each select="$toc/tk:doc[@duplicate][$html-part = 1]">
+        <problem input="{@input}" message="document {@id} would overwrite {@href} from an earlier document; document ids must be unique across the inputs of one edition"/>
+      </xsl:for-each>
+      <xsl:variable name="docs" select="//div[@type = 'document']"/>
+      <xsl:variable name="size" select="xs:integer(ceiling(count($docs) div $html-parts))"/>
+      <xsl:apply-templates select="$docs[position() gt ($html-part - 1) * $size and position() le $html-part * $size]" mode="h:page">
+        <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+      </xsl:apply-templates>
+      <xsl:if test="$html-part = 1">
+        <xsl:call-template name="h:other-pages">
+          <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+        </xsl:call-template>
+      </xsl:if>
+    </site>
   </xsl:template>
 
-  <!-- ===== table of contents of this input ===== -->
+  <xsl:template name="h:other-pages">
+    <xsl:param name="toc" as="element(tk:toc)" tunnel="yes"/>
+      <xsl:call-template name="h:index-page">
+        <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+      </xsl:call-template>
+      <xsl:call-template name="h:about-page">
+        <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+      </xsl:call-template>
+      <xsl:if test="$toc/@entities = 'yes'">
+        <xsl:call-template name="h:persons-page">
+          <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:call-template name="h:search-page">
+        <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
+      </xsl:call-template>
+  </xsl:template>
+
+  <!-- ===== table of contents of the edition ===== -->
 
   <!-- A page's file name (without .html): the document's xml:id, else d + its number. -->
   <xsl:function name="h:page-id" as="xs:string">
@@ -87,28 +109,59 @@
     <xsl:sequence select="if ($a = '') then $b else if ($b = '' or contains($a, $b)) then $a else $a || ', ' || $b"/>
   </xsl:function>
 
+  <!-- The first non-empty value over the headers of the edition, in input order. -->
+  <xsl:function name="h:first" as="xs:string">
+    <xsl:param name="values" as="xs:string*"/>
+    <xsl:sequence select="($values[. != ''], '')[1]"/>
+  </xsl:function>
+
+  <!-- Entries of the table of contents by page id. -->
+  <xsl:key name="h:toc-doc" match="tk:doc" use="@id"/>
+
+  <!-- Persons and terms of the documents that carry an identifier. -->
+  <xsl:function name="h:entity-key" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="v" select="normalize-space(($e/@corresp, $e/@ref, $e/@target, $e/@key)[1])"/>
+    <xsl:variable name="first" select="if (contains($v, ' ')) then substring-before($v, ' ') else $v"/>
+    <xsl:sequence select="if (contains($first, '#')) then substring-after($first, '#') else $first"/>
+  </xsl:function>
+
   <xsl:template name="h:toc">
-    <xsl:variable name="header" select="(//teiHeader)[1]"/>
-    <xsl:variable name="ts" select="$header/fileDesc/titleStmt"/>
-    <xsl:variable name="ps" select="$header/fileDesc/publicationStmt"/>
-    <xsl:variable name="ti" select="function($type) { normalize-space(string($ts/title[@type = $type][1])) }"/>
-    <tk:toc>
+    <xsl:variable name="headers" select="//teiHeader"/>
+    <xsl:variable name="docs" select="//div[@type = 'document']"/>
+    <xsl:variable name="ids" select="$docs ! h:page-id(.)" as="xs:string*"/>
+    <!-- page id → position of the first document with it -->
+    <xsl:variable name="first" select="map:merge(for $i in 1 to count($ids) return map{$ids[$i]: $i},
+        map{'duplicates': 'use-first'})"/>
+    <tk:toc entities="{if (exists(h:entities(/))) then 'yes' else 'no'}">
       <tk:volume
-          lang="{(/*/@xml:lang, (//text)[1]/@xml:lang, (//div[@type = 'document'])[1]/@xml:lang)[1]}"
-          series="{h:join($ti('series'), $ti('sub-series'))}"
-          volume-title="{h:join($ti('volume-number'), $ti('volume'))}"
-          main-title="{normalize-space(string(($ts/title[@type = ('main', 'complete')], $ts/title[not(@type)])[1]))}"
-          volume-id="{($ps/idno[@type = ('volume', 'frus')])[1]}"
-          editors="{string-join($ts/editor[not(@role = 'general')]/normalize-space(), '; ')}"
-          general-editor="{string-join($ts/editor[@role = 'general']/normalize-space(), '; ')}"
-          publisher="{normalize-space($ps/publisher[1])}"
-          pub-place="{normalize-space($ps/pubPlace[1])}"
-          year="{($ps/date[@type = 'publication-date' or not(@type)])[1]/(@when/substring(., 1, 4), normalize-space())[. != ''][1]}"/>
-      <xsl:for-each select="//div[@type = 'document']">
+          lang="{(//TEI/@xml:lang, //teiCorpus/@xml:lang, //text/@xml:lang, $docs/@xml:lang)[1]}"
+          series="{h:first(for $ts in $headers/fileDesc/titleStmt return h:join(
+              normalize-space($ts/title[@type = 'series'][1]), normalize-space($ts/title[@type = 'sub-series'][1])))}"
+          volume-title="{h:first(for $ts in $headers/fileDesc/titleStmt return h:join(
+              normalize-space($ts/title[@type = 'volume-number'][1]), normalize-space($ts/title[@type = 'volume'][1])))}"
+          main-title="{h:first(for $ts in $headers/fileDesc/titleStmt return
+              normalize-space(string(($ts/title[@type = ('main', 'complete')], $ts/title[not(@type)])[1])))}"
+          volume-id="{h:first($headers/fileDesc/publicationStmt/idno[@type = ('volume', 'frus')]/normalize-space())}"
+          editors="{h:first(for $ts in $headers/fileDesc/titleStmt return string-join($ts/editor[not(@role = 'general')]/normalize-space(), '; '))}"
+          general-editor="{h:first(for $ts in $headers/fileDesc/titleStmt return string-join($ts/editor[@role = 'general']/normalize-space(), '; '))}"
+          publisher="{h:first($headers/fileDesc/publicationStmt/publisher/normalize-space())}"
+          pub-place="{h:first($headers/fileDesc/publicationStmt/pubPlace/normalize-space())}"
+          year="{h:first(for $d in $headers/fileDesc/publicationStmt/date[@type = 'publication-date' or not(@type)]
+              return ($d/@when/substring(., 1, 4), normalize-space($d))[. != ''][1])}"/>
+      <xsl:for-each select="$docs">
         <xsl:variable name="chapter" select="ancestor::div[not(@type = 'document')][head][1]"/>
-        <tk:doc id="{h:page-id(.)}" href="{h:page-id(.)}.html" n="{tk:doc-number(.)}"
-            title="{tk:doc-title-bare(.)}" subtype="{@subtype}"
-            chapter="{h:plain($chapter/head[1])}" chapter-id="{$chapter/@xml:id}"/>
+        <xsl:variable name="pos" select="position()"/>
+        <xsl:variable name="id" select="$ids[$pos]"/>
+        <tk:doc id="{$id}" href="{$id}.html" n="{tk:doc-number(.)}"
+            title="{tk:doc-title-bare(.)}" date="{tk:doc-date(.)}" subtype="{@subtype}"
+            chapter="{h:plain($chapter/head[1])}" chapter-id="{$chapter/@xml:id}"
+            input="{ancestor::tk:input[1]/@n}" gid="{generate-id()}">
+          <!-- A second document with the same page name is not rendered (it would overwrite). -->
+          <xsl:if test="$first($id) ne $pos">
+            <xsl:attribute name="duplicate" select="'yes'"/>
+          </xsl:if>
+        </tk:doc>
       </xsl:for-each>
     </tk:toc>
   </xsl:template>

@@ -66,8 +66,8 @@
         <xsl:variable name="docid" select="replace($id, '^(d\d+[a-z]?)(fn.*)?$', '$1')"/>
         <xsl:choose>
           <xsl:when test="exists($doc//*[@xml:id = $id])">{$t}</xsl:when>
-          <xsl:when test="$toc/tk:doc[@id = $id]">{$toc/tk:doc[@id = $id][1]/@href}</xsl:when>
-          <xsl:when test="$toc/tk:doc[@id = $docid]">{$toc/tk:doc[@id = $docid][1]/@href}{$t}</xsl:when>
+          <xsl:when test="exists($toc) and exists(key('h:toc-doc', $id, root($toc)))">{key('h:toc-doc', $id, root($toc))[1]/@href}</xsl:when>
+          <xsl:when test="exists($toc) and exists(key('h:toc-doc', $docid, root($toc)))">{key('h:toc-doc', $docid, root($toc))[1]/@href}{$t}</xsl:when>
           <!-- Not in this edition: a FRUS volume's document on the FRUS web edition, else no link. -->
           <xsl:when test="exists($toc) and matches(h:meta($toc, 'volume-id'), '^frus[0-9]') and matches($id, '^d\d')">
             <xsl:sequence select="h:href(h:meta($toc, 'volume-id') || $t, $context, ())"/>
@@ -372,6 +372,26 @@
       </xsl:call-template>
       <xsl:apply-templates/>
     </span>
+  </xsl:template>
+
+  <!-- A person or term the edition identifies: a link to its entry on the persons and terms page
+       (never inside another link). -->
+  <xsl:template match="(persName | term | gloss)[@corresp or @ref or @target or @key]" priority="2">
+    <xsl:variable name="key" select="h:entity-key(.)"/>
+    <xsl:choose>
+      <xsl:when test="$key = '' or ancestor::ref or ancestor::ptr or .//note or .//ref or .//ptr
+          or empty(ancestor::div[@type = 'document'])">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="desc" select="h:entity-desc(h:entity-def($key, .))"/>
+        <a href="persons.html#{$key}">
+          <xsl:call-template name="h:attrs"><xsl:with-param name="class" select="local-name(), @type, 'entity'"/></xsl:call-template>
+          <xsl:if test="$desc != ''"><xsl:attribute name="title" select="$desc"/></xsl:if>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="persName | placeName | orgName | name | rs | gloss | term | date | time | measure | num | abbr | expan | unclear | sic | corr | reg | orig | supplied | distinct | mentioned | said | addrLine | address | idno | bibl | label">

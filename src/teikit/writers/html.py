@@ -1,18 +1,24 @@
-"""TEI → a static HTML5 web edition: one page per document, an index, one CSS file.
+"""TEI → a static HTML5 web edition: one page per document, an index, an about page, a persons
+and terms page, a search page with its index, one CSS and one JavaScript file.
 
-The stylesheet `xslt/html/edition.xsl` does the work; this module runs it, merges the tables
-of contents of several inputs, serialises each page as HTML5 and writes it atomically.
-
-Two passes over the inputs (each transform is about a millisecond per document):
-1. `html-pass=toc` on every input gives its documents (id, page, number, title) and header
-   metadata; they are merged in input order into one table of contents.
-2. `html-pass=site` on every input, with the merged table as `html-toc`, gives its document
-   pages (prev/next cross file boundaries) and, on the first input only, the index.
+The stylesheet `xslt/html/edition.xsl` does the work, in one transform over the whole edition:
+every input is parsed safely (lxml, no DTD, no entities), the inputs are wrapped in input order as
+`<tk:edition><tk:input n="1">…</tk:input>…</tk:edition>` and transformed once, so that the table
+of contents, prev/next and the persons index span every file and the stylesheet is compiled and
+run once per run. This module then serialises each page as HTML5, writes it and builds the
+offline search index (`search/`, read by `edition.js`) from the text of the pages.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -21,14 +27,18 @@ from lxml import html as lxml_html
 
 from .. import resources, xmlio
 from ..config import Config
-from ..errors import TeikitError
+from ..errors import RenderError, TeikitError
 from ..report import INFO, Diagnostic, Report
 from ..xslt import stylesheet
 
 STYLESHEET = "html/edition.xsl"
-CSS = "html/edition.css"
+ASSETS = ("html/edition.css", "html/edition.js")
 TK_NS = "urn:teikit"
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+SEARCH_DIR = "search"
 _SAFE_PAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
+_WORD = re.compile(r"[^\W_]+")
+_NON_WORD = re.compile(r"\W+")
 
 
 def html_params(config: Config) -> dict[str, object]:
@@ -50,76 +60,197 @@ def html_params(config: Config) -> dict[str, object]:
     return params
 
 
-def render_html(tei_paths: list[Path], out_dir: Path, config: Config) -> Report:
+# Editions with at least this many documents are rendered by two processes (the stylesheet
+# holds the GIL, so threads would not help); smaller ones in this process.
+PARALLEL_FROM = 200
+
+
+def render_html(tei_paths: list[Path], out_dir: Path, config: Config, *, jobs: int | None = None) -> Report:
     """Render TEI files (single documents, volumes or a mix) as one web edition in `out_dir`.
 
     Writes one page per `div[@type='document']` (named after its xml:id), `index.html` listing
-    every document of every input in input order, and `edition.css`. Problems are reported,
-    not raised: an input that cannot be read or rendered is an error and the others go on.
+    every document of every input in input order, `about.html`, `persons.html` (when persons or
+    terms carry identifiers), `search.html` with its index in `search/`, `edition.css` and
+    `edition.js`. Problems are reported, not raised: an input that cannot be read is an error and
+    the others go on. `jobs`: processes for a large edition (default: 2 where there are 2 cores).
     """
     report = Report()
     out_dir = Path(out_dir)
-    sheet = stylesheet(resources.xslt(STYLESHEET))
+    paths = [Path(p) for p in tei_paths]
+    edition, inputs, count = _load(paths, report)
+    if not inputs:
+        return report
+    if jobs is None:
+        # A second process only where a core is idle: on a busy machine it would only compete.
+        cores = os.cpu_count() or 1
+        jobs = min(2, cores) if os.getloadavg()[0] <= cores - 1 else 1
+    jobs = max(1, min(jobs, count // (PARALLEL_FROM // 2) or 1))
     params = html_params(config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Parts 2…n in child processes (started first, so they parse while this one renders), part 1
+    # and the other pages here.
+    children = [_start_part(paths, out_dir, params, k, jobs) for k in range(2, jobs + 1)]
+    try:
+        parts = [_render_part(edition, inputs, out_dir, params, 1, jobs)]
+        del edition
+        parts.extend(_finish_part(child, k) for k, child in enumerate(children, start=2))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
 
-    # Pass 1: the table of contents of each input.
-    tocs: list[tuple[Path, etree._Element]] = []
-    for path in map(Path, tei_paths):
+    docs: list[list[str]] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    for part in parts:
+        report.extend(part.diagnostics)
+        report.written.extend(part.written)
+        offset = len(docs)
+        docs.extend(part.docs)
+        for term, found in part.postings.items():
+            postings[term].extend(i + offset for i in found)
+    for asset in ASSETS:
+        target = out_dir / Path(asset).name
+        _write(target, resources.xslt(asset).read_bytes())
+        report.written.append(str(target))
+    report.written.extend(write_search_index(docs, postings, out_dir / SEARCH_DIR))
+    return report
+
+
+def _load(paths: list[Path], report: Report) -> tuple[etree._Element, dict[str, str], int]:
+    """Parse the inputs safely and wrap them, in input order, as the stylesheet expects:
+    `<tk:edition><tk:input n="1">…</tk:input>…</tk:edition>`. Returns the wrapper, input number →
+    path, and the number of documents."""
+    # TEI as the wrapper's default namespace: the inputs' own declarations become redundant and
+    # are serialised once, not once per file.
+    edition = etree.Element(f"{{{TK_NS}}}edition", nsmap={None: TEI_NS, "tk": TK_NS})
+    inputs: dict[str, str] = {}
+    full_header = False
+    count = 0
+    for number, path in enumerate(paths, start=1):
         report.files += 1
         try:
-            tree = xmlio.parse(path)
-            toc = etree.fromstring(
-                sheet.transform(tree, {**params, "html-pass": "toc"}, str(path)).encode("utf-8")
-            )
+            root = xmlio.parse(path).getroot()
         except TeikitError as exc:
             report.error(exc.path or str(path), exc.line, exc.col, exc.message)
             continue
-        if toc.find(f"{{{TK_NS}}}doc") is None:
-            volume = toc.find(f"{{{TK_NS}}}volume")
-            if volume is not None and any(v for k, v in volume.attrib.items() if k != "lang"):
+        if root.tag == f"{{{TEI_NS}}}div" and root.get("type") == "document":
+            docs = 1 + sum(1 for _ in root.iterfind(f".//{{{TEI_NS}}}div[@type='document']"))
+        else:
+            docs = sum(1 for _ in root.iterfind(f".//{{{TEI_NS}}}div[@type='document']"))
+        count += docs
+        if not docs:
+            if root.find(f".//{{{TEI_NS}}}teiHeader") is not None:
                 report.add(Diagnostic(str(path), 0, 0, INFO, "no document in this file; its header is used for the index"))
             else:
                 report.warning(str(path), 0, 0, "no div[@type='document'] to render")
-        tocs.append((path, toc))
+        header = root.find(f"{{{TEI_NS}}}teiHeader")
+        if header is not None:
+            if full_header:
+                _trim_header(header)
+            full_header = True
+        wrapper = etree.SubElement(edition, f"{{{TK_NS}}}input", n=str(number))
+        wrapper.append(root)
+        inputs[str(number)] = str(path)
+    return edition, inputs, count
 
-    if not tocs:
-        return report
-    merged = _merge_tocs(tocs, report)
-    toc_text = etree.tostring(merged, encoding="unicode")
 
-    # Pass 2: the pages.
-    written: set[str] = set()
-    for path, _ in tocs:
-        try:
-            tree = xmlio.parse(path)
-            # The index comes with the first input that renders (it is built from the merged table).
-            with_index = "index.html" not in written
-            result = sheet.transform(
-                tree, {**params, "html-pass": "site", "html-toc": toc_text, "html-index": with_index}, str(path)
-            )
-            site = etree.fromstring(result.encode("utf-8"))
-        except TeikitError as exc:
-            report.error(exc.path or str(path), exc.line, exc.col, exc.message)
+@dataclass
+class _Part:
+    """What one part of the rendering hands back: its diagnostics and files, and for the search
+    index its documents ([href, label, date]) and their words (word → positions in `docs`)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    docs: list[list[str]] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _start_part(paths: list[Path], out_dir: Path, params: dict, part: int, parts: int) -> subprocess.Popen:
+    """`python -m teikit.writers.html` renders one part in a child process (a process of its own,
+    not multiprocessing: nothing of the caller's __main__ is re-imported, no Saxon state forked)."""
+    job = {"paths": [str(p) for p in paths], "out_dir": str(out_dir), "params": params, "part": part, "parts": parts}
+    child = subprocess.Popen([sys.executable, "-m", "teikit.writers.html"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(job).encode("utf-8"))
+    child.stdin.close()
+    return child
+
+
+def _finish_part(child: subprocess.Popen, part: int) -> _Part:
+    out = child.stdout.read() if child.stdout else b""
+    err = child.stderr.read() if child.stderr else b""
+    child.wait()
+    if child.returncode != 0:
+        message = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise RenderError(f"rendering part {part} of the HTML edition failed: {message[0]}", "", 0, 0)
+    data = json.loads(out)
+    return _Part([Diagnostic(*d) for d in data["diagnostics"]], data["written"], data["docs"], data["postings"])
+
+
+def _worker() -> None:
+    """The child process of `_start_part`: a job as JSON on stdin, the part as JSON on stdout."""
+    job = json.loads(sys.stdin.buffer.read())
+    edition, inputs, _ = _load([Path(p) for p in job["paths"]], Report())
+    part = _render_part(edition, inputs, Path(job["out_dir"]), job["params"], job["part"], job["parts"])
+    sys.stdout.write(json.dumps({
+        "diagnostics": [[d.path, d.line, d.col, d.severity, d.message] for d in part.diagnostics],
+        "written": part.written, "docs": part.docs, "postings": part.postings,
+    }, ensure_ascii=False))
+
+
+def _render_part(edition: etree._Element, inputs: dict[str, str], out_dir: Path, params: dict,
+                 part: int, parts: int) -> _Part:
+    """Transform the edition (the stylesheet is compiled once per process), write part `part` of
+    `parts` of the pages, and collect the words of its documents."""
+    result = _Part()
+    report = Report()
+    first = next(iter(inputs.values()))
+    sheet = stylesheet(resources.xslt(STYLESHEET))
+    try:
+        output = sheet.transform(edition, {**params, "html-part": part, "html-parts": parts}, first)
+        site = etree.fromstring(output.encode("utf-8"))
+    except TeikitError as exc:
+        report.error(exc.path or first, exc.line, exc.col, exc.message)
+        result.diagnostics = report.diagnostics
+        return result
+
+    for problem in site.iterfind("problem"):
+        report.error(inputs.get(problem.get("input", ""), first), 0, 0, problem.get("message", ""))
+    postings: dict[str, list[int]] = defaultdict(list)
+    for page in site.iterfind("page"):
+        href = page.get("href", "")
+        root = page.find("html")
+        if not _SAFE_PAGE.match(href) or root is None:
+            report.error(first, 0, 0, f"stylesheet produced an unusable page {href!r}")
             continue
-        for page in site.iterfind("page"):
-            href = page.get("href", "")
-            root = page.find("html")
-            if not _SAFE_PAGE.match(href) or root is None:
-                report.error(str(path), 0, 0, f"stylesheet produced an unusable page {href!r}")
-                continue
-            if href in written:
-                continue  # a duplicate id, already reported by _merge_tocs
-            target = out_dir / href
-            xmlio.atomic_write(target, serialize_page(root))
-            written.add(href)
-            report.written.append(str(target))
+        _write(out_dir / href, serialize_page(root))
+        result.written.append(str(out_dir / href))
+        article = root.find("body/main/article")
+        if article is not None:
+            number, title = article.get("data-n", ""), article.get("data-title", "")
+            index = len(result.docs)
+            result.docs.append([href, f"{number}. {title}" if number else title or href, article.get("data-date", "")])
+            for term in search_terms(" ".join(article.itertext())):
+                postings[term].append(index)
+    result.postings = dict(postings)
+    result.diagnostics = report.diagnostics
+    return result
 
-    css_target = out_dir / Path(CSS).name
-    css_source = resources.xslt(CSS)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    xmlio.atomic_write(css_target, css_source.read_bytes())
-    report.written.append(str(css_target))
-    return report
+
+def _trim_header(header: etree._Element) -> None:
+    """Keep of a header only what the edition's title page reads (titleStmt, publicationStmt):
+    the about page shows the first header in full, and a folder of files cut from one volume
+    repeats the volume's header (with every document's source) in each file."""
+    file_desc = header.find(f"{{{TEI_NS}}}fileDesc")
+    for child in list(header):
+        if child is not file_desc:
+            header.remove(child)
+    if file_desc is not None:
+        for child in list(file_desc):
+            if child.tag not in (f"{{{TEI_NS}}}titleStmt", f"{{{TEI_NS}}}publicationStmt"):
+                file_desc.remove(child)
 
 
 def serialize_page(root: etree._Element) -> bytes:
@@ -127,28 +258,61 @@ def serialize_page(root: etree._Element) -> bytes:
     return lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html") + b"\n"
 
 
-def _merge_tocs(tocs: list[tuple[Path, etree._Element]], report: Report) -> etree._Element:
-    """One table of contents: header metadata from the first input that has each value,
-    then every document in input order. Two documents with the same page name are an error."""
-    q = f"{{{TK_NS}}}"
-    merged = etree.Element(q + "toc", nsmap={"tk": TK_NS})
-    volume = etree.SubElement(merged, q + "volume")
-    seen: dict[str, Path] = {}
-    for path, toc in tocs:
-        for vol in toc.iterfind(q + "volume"):
-            for name, value in vol.attrib.items():
-                if value and not volume.get(name):
-                    volume.set(name, value)
-        for doc in toc.iterfind(q + "doc"):
-            href = doc.get("href", "")
-            if href in seen:
-                report.error(
-                    str(path), 0, 0,
-                    f"document {doc.get('id')!r} would overwrite {href} from {seen[href]}; "
-                    "document ids must be unique across the inputs of one edition",
-                )
-                continue
-            seen[href] = path
-            merged.append(doc)
-    return merged
+def _write(path: Path, data: bytes) -> None:
+    """Atomic like xmlio.atomic_write (temporary file, then rename: never a half-written page) but
+    without fsync: a site is rebuilt, not recovered, and a thousand fsyncs cost a second."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
+
+# ---------- the search index ----------
+
+def search_terms(text: str) -> set[str]:
+    """The words of a text as the search matches them: lower-cased, accents removed, letters and
+    digits only ("Shultz’s" → "shultz", "s"). edition.js folds the query the same way."""
+    found = set(_NON_WORD.split(text.lower()))
+    found.discard("")
+    for word in [w for w in found if not (w.isascii() and w.isalnum())]:
+        found.discard(word)
+        decomposed = unicodedata.normalize("NFKD", word.replace("ß", "ss"))
+        found.update(_WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c))))
+    return found
+
+
+def shard_of(term: str) -> str:
+    """The index file a word lives in: its first character, hex-encoded (UTF-8) so that any
+    script makes a safe file name ("b" → "62")."""
+    return term[:1].encode("utf-8").hex()
+
+
+def write_search_index(docs: list[list[str]], postings: dict[str, list[int]], folder: Path) -> list[str]:
+    """An inverted index of the documents' text, split by the first letter of each word so that
+    a query loads only the files of its words:
+      search/docs.json        [[href, label, date], …]  (label = number and title)
+      search/t-XX.json        {"word": [doc index, …], …}
+    It is plain JSON read by edition.js over http(s); no server-side code, nothing fetched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for term, found in postings.items():
+        shards[shard_of(term)][term] = found
+    written = []
+    # Drop the index files of an earlier build: a word that is gone must not find a page.
+    for old in folder.glob("t-*.json"):
+        old.unlink()
+    _write(folder / "docs.json", json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    written.append(str(folder / "docs.json"))
+    for shard, terms in shards.items():
+        path = folder / f"t-{shard}.json"
+        _write(path, json.dumps(terms, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        written.append(str(path))
+    return written
+
+
+if __name__ == "__main__":
+    _worker()
