@@ -11,6 +11,9 @@
   <xsl:param name="publication-year" as="xs:string" select="''"/>
   <!-- PDF page size, a Typst paper name (teikit.toml [pdf] paper). -->
   <xsl:param name="paper" as="xs:string" select="'us-letter'"/>
+  <!-- PDF: about how many characters of text one page run holds; a document that would overflow
+       the run starts a new page, and runs are typeset in parallel. 0: one run. -->
+  <xsl:param name="pdf-run-chars" as="xs:integer" select="600000"/>
   <!-- teikit version, for generator metadata. -->
   <xsl:param name="teikit-version" as="xs:string" select="''"/>
 </xsl:stylesheet>

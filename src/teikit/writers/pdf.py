@@ -5,16 +5,23 @@ wheel compiles it with its bundled fonts only (no system fonts, so the output is
 every machine) in a temporary folder that holds nothing but the generated `.typ`: the
 typesetter can read no other file.
 
-Several inputs make one PDF: their documents are set in input order, as one volume. A single
-document (`div[@type='document']` as the root, as in the FRUS publisher's extracts) is
-accepted too.
+Several inputs make one PDF: their documents are set in input order, as one volume; a folder
+stands for its `*.xml` files in natural order (d2 before d10). A single document
+(`div[@type='document']` as the root, as in the FRUS publisher's extracts) is accepted too.
+With `per_document`, each document becomes a PDF of its own instead.
+
+After typesetting, the writer asks Typst where every footnote call and every note text landed
+and warns about each note that does not begin on the page of its call (Typst is known to
+leave a few behind: see docs/toolchain-notes in the shared material).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 import tempfile
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -77,43 +84,95 @@ def volume_tree(trees: list[etree._ElementTree]) -> etree._ElementTree:
     return etree.ElementTree(corpus)
 
 
-def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None) -> str | None:
-    """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable."""
-    report = report if report is not None else Report()
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder becomes its `*.xml` files in natural order (d2 before d10)."""
+    def natural(path: Path):
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
+
+    out: list[Path] = []
+    for path in map(Path, paths):
+        out.extend(sorted(path.glob("*.xml"), key=natural) if path.is_dir() else [path])
+    return out
+
+
+def _parse_all(tei_paths: list[Path], report: Report) -> list[etree._ElementTree]:
     trees = []
-    for path in map(Path, tei_paths):
+    for path in tei_paths:
         report.files += 1
         try:
             trees.append(xmlio.parse(path))
         except TeikitError as exc:
             report.error(exc.path or str(path), exc.line, exc.col, exc.message)
+    return trees
+
+
+def _transform(tree: etree._ElementTree, config: Config, name: str) -> str:
+    sheet = stylesheet(resources.xslt(STYLESHEET))
+    return sheet.transform(tree, pdf_params(config), name)
+
+
+def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None) -> str | None:
+    """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable."""
+    report = report if report is not None else Report()
+    tei_paths = expand_inputs(tei_paths)
+    trees = _parse_all(tei_paths, report)
     if not trees or report.errors:
         if not trees and not report.errors:
             report.error("<pdf>", 0, 0, "no TEI input to render")
         return None
     name = str(tei_paths[0]) if len(tei_paths) == 1 else f"{tei_paths[0]} (+{len(tei_paths) - 1} more)"
-    sheet = stylesheet(resources.xslt(STYLESHEET))
-    return sheet.transform(volume_tree(trees), pdf_params(config), name)
+    return _transform(volume_tree(trees), config, name)
 
 
-def compile_typst(source: str, source_name: str = "<pdf>") -> tuple[bytes, list[str]]:
-    """Compile Typst markup to PDF bytes with only the bundled fonts, in an empty folder.
+# Appended to every source: where each footnote call and each note text landed (PDF pages).
+_PROBE = """
+#context [#metadata((
+  calls: query(<tk-fn-call>).map(m => (m.value, m.location().page())),
+  texts: query(<tk-fn-text>).map(m => (m.value, m.location().page())),
+)) <tk-probe>]
+"""
 
-    Returns the PDF and the typesetter's warnings; a failure raises RenderError with the
-    message, its location in the generated markup and Typst's hints.
+
+@dataclass
+class Typeset:
+    """A compiled PDF, Typst's warnings, and every footnote as (key, call page, text page)."""
+    pdf: bytes
+    warnings: list[str] = field(default_factory=list)
+    notes: list[tuple[str, int, int | None]] = field(default_factory=list)
+
+    @property
+    def misplaced(self) -> list[tuple[str, int, int | None]]:
+        return [note for note in self.notes if note[1] != note[2]]
+
+
+def typeset(source: str, source_name: str = "<pdf>") -> Typeset:
+    """Compile Typst markup to PDF with only the bundled fonts, in an empty folder, then ask the
+    same compiler (its layout cached) where the footnotes went.
+
+    A failure raises RenderError with the message, its location in the generated markup and
+    Typst's hints.
     """
     import typst
 
     with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
         typ = Path(tmp) / _TYPST_NAME
-        typ.write_text(source, encoding="utf-8")
+        typ.write_text(source + _PROBE, encoding="utf-8")
         try:
-            pdf, warnings = typst.compile_with_warnings(
-                str(typ), root=tmp, ignore_system_fonts=True, format="pdf", font_paths=[]
-            )
+            compiler = typst.Compiler(str(typ), root=tmp, ignore_system_fonts=True, font_paths=[])
+            pdf, warnings = compiler.compile_with_warnings(format="pdf")
+            probe = compiler.query("<tk-probe>", field="value", one=True)
         except typst.TypstError as exc:
             raise RenderError(_typst_message(exc), source_name, 0, 0) from None
-    return pdf, [_typst_message(w) for w in warnings or ()]
+    probe = json.loads(probe) if isinstance(probe, str) else probe
+    texts = {key: page for key, page in probe["texts"]}
+    notes = [(key, page, texts.get(key)) for key, page in probe["calls"]]
+    return Typeset(pdf, [_typst_message(w) for w in warnings or ()], notes)
+
+
+def compile_typst(source: str, source_name: str = "<pdf>") -> tuple[bytes, list[str]]:
+    """Compile Typst markup to PDF bytes; returns the PDF and the typesetter's warnings."""
+    result = typeset(source, source_name)
+    return result.pdf, result.warnings
 
 
 def _typst_message(exc) -> str:
@@ -128,26 +187,76 @@ def _typst_message(exc) -> str:
     return text
 
 
-def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst: bool = False) -> Report:
-    """Typeset TEI files (single documents, volumes or a mix) as one PDF at `out_pdf`.
+def _note_name(key: str) -> str:
+    doc, n, _ = (key.split("/") + ["", "", ""])[:3]
+    return f"footnote {n} of {doc}" if doc else f"footnote {n}"
 
-    Unreadable inputs are reported as errors and nothing is written; a stylesheet or Typst
-    failure raises RenderError. With `keep_typst`, the generated markup is also written next
-    to the PDF (`<name>.typ`) for debugging, even when Typst fails on it.
-    """
-    report = Report()
-    out_pdf = Path(out_pdf)
-    tei_paths = [Path(p) for p in tei_paths]
-    source = to_typst(tei_paths, config, report)
-    if source is None:
-        return report
+
+def _write(source: str, out_pdf: Path, report: Report, keep_typst: bool) -> Typeset:
     typ_path = out_pdf.with_suffix(".typ")
     if keep_typst:
         xmlio.atomic_write(typ_path, source)
         report.written.append(str(typ_path))
-    pdf, warnings = compile_typst(source, str(typ_path) if keep_typst else str(out_pdf))
-    for message in warnings:
-        report.warning(str(typ_path) if keep_typst else str(out_pdf), 0, 0, message)
-    xmlio.atomic_write(out_pdf, pdf)
+    where = str(typ_path) if keep_typst else str(out_pdf)
+    result = typeset(source, where)
+    for message in result.warnings:
+        report.warning(where, 0, 0, message)
+    for key, call, text in result.misplaced:
+        report.warning(str(out_pdf), 0, 0, f"{_note_name(key)}: called on PDF page {call}, "
+                       + (f"its text begins on page {text}" if text else "its text is missing"))
+    xmlio.atomic_write(out_pdf, result.pdf)
     report.written.append(str(out_pdf))
+    return result
+
+
+def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst: bool = False,
+               per_document: bool = False) -> Report:
+    """Typeset TEI files (single documents, volumes, folders of them, or a mix) as one PDF at
+    `out_pdf`; with `per_document`, one PDF per document in the folder `out_pdf`, named by the
+    document's xml:id (else its input file and position).
+
+    Unreadable inputs are reported as errors and nothing is written; a stylesheet or Typst
+    failure raises RenderError. A footnote whose text Typst set on another page than its call
+    is a warning naming both pages. With `keep_typst`, the generated markup is also written
+    next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it.
+    """
+    report = Report()
+    out_pdf = Path(out_pdf)
+    tei_paths = expand_inputs([Path(p) for p in tei_paths])
+    if not per_document:
+        source = to_typst(tei_paths, config, report)
+        if source is not None:
+            _write(source, out_pdf, report, keep_typst)
+        return report
+    trees = _parse_all(tei_paths, report)
+    if report.errors:
+        return report
+    for name, tree in document_trees(tei_paths, trees):
+        _write(_transform(tree, config, name), out_pdf / f"{name}.pdf", report, keep_typst)
     return report
+
+
+def document_trees(paths: list[Path], trees: list[etree._ElementTree]):
+    """(name, tree) for each document of the inputs: its TEI with the teiHeader it came with."""
+    seen: set[str] = set()
+    for path, tree in zip(paths, trees):
+        root = tree.getroot()
+        docs = [root] if root.get("type") == "document" else root.findall(f".//{{{TEI}}}div[@type='document']")
+        header = root.find(f".//{{{TEI}}}teiHeader")
+        if not docs:
+            docs = [root]
+        for index, div in enumerate(docs, 1):
+            name = div.get("{http://www.w3.org/XML/1998/namespace}id") or (
+                path.stem if len(docs) == 1 else f"{path.stem}-{index}")
+            while name in seen:
+                name += "_"
+            seen.add(name)
+            if div is root:
+                yield name, tree
+                continue
+            tei = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
+            if header is not None:
+                tei.append(copy.deepcopy(header))
+            body = etree.SubElement(etree.SubElement(tei, f"{{{TEI}}}text"), f"{{{TEI}}}body")
+            body.append(copy.deepcopy(div))
+            yield name, etree.ElementTree(tei)
