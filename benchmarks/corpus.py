@@ -98,14 +98,12 @@ def main(argv: list[str] | None = None) -> None:
     (out / "volume.txt").write_text(to_text(volume), "utf-8")
     cfg = config.load(REPO)
     report = convert(out / "volume.txt", out / "volume.xml", config=cfg, force=True)
-    teikit_volume = etree.parse(str(out / "volume.xml"))
-    header = teikit_volume.getroot().find("tei:teiHeader", NS)
-    for div in teikit_volume.getroot().iterfind(".//tei:div[@type='document']", NS):
-        single = etree.Element(f"{{{TEI}}}TEI", nsmap={None: TEI})
-        single.append(copy.deepcopy(header))
-        etree.SubElement(etree.SubElement(single, f"{{{TEI}}}text"), f"{{{TEI}}}body").append(copy.deepcopy(div))
-        etree.ElementTree(single).write(str(out / "files" / f"{div.get(XML_ID)}.xml"), encoding="UTF-8",
-                                        xml_declaration=True)
+    for div in volume.getroot().iterfind(".//tei:div[@type='document']", NS):
+        # each document converted on its own: a file with its own header, as an editor has it
+        single = out / "files" / f"d{div.get('n')}.txt"
+        single.write_text(to_text(div), "utf-8")
+        convert(single, single.with_suffix(".xml"), config=cfg, force=True)
+        single.unlink()
     size = (out / "volume.txt").stat().st_size
     print(f"{args.documents} documents: frus-volume.xml {(out / 'frus-volume.xml').stat().st_size:,} bytes, "
           f"volume.txt {size:,} bytes, volume.xml {(out / 'volume.xml').stat().st_size:,} bytes; "

@@ -18,7 +18,7 @@ PAGE = re.compile(r"\[Page ([0-9]+|[ivxlcdm]+|[IVXLCDM]+)\]")
 REDACTION = re.compile(r"\[([^\[\]]*?) not declassified\]")
 OMISSION = re.compile(r"\[(Omitted here[^\[\]]*)\]")
 MARKING = re.compile(r"\((U|C|S|TS)(?:/(?:NF|NOFORN|ORCON|WNINTEL|EXDIS|NODIS|LIMDIS))?\)")
-_MEASURE = re.compile(r"(less than )?(\d+½?|½)\s+(paragraph|line|page|word|character)s?\b")
+_MEASURE = re.compile(r"(less than )?(\d+½?|½)\s+(paragraph|line|page|word|char)(?:acter)?s?\b")
 _GLUE_BEFORE = set(".,;:!?)”’\"'»]")  # punctuation a footnote marker may follow directly
 _CLASSIFICATION = re.compile(
     r"(?:Unclassified|Confidential|Secret|Top Secret|Limited Official Use|No classification marking)"

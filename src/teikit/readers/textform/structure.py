@@ -143,7 +143,7 @@ def _starts_document(current: Document, block: Block, number: int, decide: Decis
         first = current.blocks[start]
         # a run that looks like footnotes (indented, or a source note) ends the document; a
         # bare "1. …" paragraph only when the heading's number follows this document's
-        if first.indent or first.text.startswith("1. Source:") or _follows(current.number, str(number)):
+        if first.indent or first.text.startswith("1. Source:") or (_follows(current.number, str(number)) and title_like):
             return True
     if start is not None and _follows(current.number, str(number)) and title_like:
         decide("boundary", block, 0, f"document {number} begins although the footnotes of document "
