@@ -96,7 +96,6 @@
   function load(name) {
     if (!cache[name]) {
       cache[name] = fetch("search/" + name).then(function (r) {
-        if (r.status === 404) return {};
         if (!r.ok) throw new Error(r.status + " " + r.statusText);
         return r.json();
       });
@@ -105,9 +104,10 @@
   }
 
   /* documents holding a word: every indexed word that starts with it (one-letter words: exactly it) */
-  function docsFor(word) {
-    var shard = Array.from(word)[0];
-    return load("t-" + hex(shard) + ".json").then(function (terms) {
+  function docsFor(word, meta) {
+    var shard = hex(Array.from(word)[0]);
+    if (meta.shards.indexOf(shard) < 0) return Promise.resolve(new Set());
+    return load("t-" + shard + ".json").then(function (terms) {
       var found = new Set();
       Object.keys(terms).forEach(function (t) {
         if (t === word || (word.length > 1 && t.startsWith(word))) {
@@ -123,7 +123,9 @@
     list.textContent = "";
     if (!ws.length) { status.textContent = ""; return Promise.resolve(); }
     status.textContent = "Searching…";
-    return Promise.all([load("docs.json")].concat(ws.map(docsFor))).then(function (all) {
+    return load("docs.json").then(function (meta) {
+      return Promise.all([meta.docs].concat(ws.map(function (w) { return docsFor(w, meta); })));
+    }).then(function (all) {
       var docs = all[0];
       var hits = all.slice(1).reduce(function (a, b) {
         return new Set(Array.from(a).filter(function (d) { return b.has(d); }));

@@ -107,6 +107,8 @@
       <meta name="viewport" content="width=device-width, initial-scale=1"/>
       <title>{$title}</title>
       <link rel="stylesheet" href="edition.css"/>
+      <!-- no icon: say so, so that browsers do not ask the server for /favicon.ico -->
+      <link rel="icon" href="data:,"/>
       <xsl:sequence select="$links"/>
       <meta name="generator" content="teikit{if ($teikit-version != '') then ' ' || $teikit-version else ''}"/>
       <script src="edition.js" defer=""></script>

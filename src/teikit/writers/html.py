@@ -294,7 +294,8 @@ def shard_of(term: str) -> str:
 def write_search_index(docs: list[list[str]], postings: dict[str, list[int]], folder: Path) -> list[str]:
     """An inverted index of the documents' text, split by the first letter of each word so that
     a query loads only the files of its words:
-      search/docs.json        [[href, label, date], …]  (label = number and title)
+      search/docs.json        {"docs": [[href, label, date], …], "shards": ["62", …]}
+                              (label = number and title; shards = the t-XX files that exist)
       search/t-XX.json        {"word": [doc index, …], …}
     It is plain JSON read by edition.js over http(s); no server-side code, nothing fetched."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -305,7 +306,8 @@ def write_search_index(docs: list[list[str]], postings: dict[str, list[int]], fo
     # Drop the index files of an earlier build: a word that is gone must not find a page.
     for old in folder.glob("t-*.json"):
         old.unlink()
-    _write(folder / "docs.json", json.dumps(docs, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    meta = {"docs": docs, "shards": sorted(shards)}
+    _write(folder / "docs.json", json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     written.append(str(folder / "docs.json"))
     for shard, terms in shards.items():
         path = folder / f"t-{shard}.json"
