@@ -391,3 +391,77 @@ def test_frus_gold_documents(volume, tmp_path):
             pid = pb.get("{http://www.w3.org/XML/1998/namespace}id")
             a = html_page.xpath(f"//a[@id='{pid}']")
             assert a and a[0].get("href") == f"#{pid}" and a[0].text == f"[Page {pb.get('n')}]"
+
+
+# ---------- about, persons and terms, contents dates, search index ----------
+
+def test_about_page_from_the_header(volume_out):
+    about = page(volume_out, "about.html")
+    main = text_of(about.xpath("//main")[0])
+    for expected in ("Test Relations of the United States", "Two Documents", "Ada Lovelace", "Cy Twombly",
+                     "Test Press", "Nowhere", "1903", "frus1901-02vT", "Hand-written."):
+        assert expected in main
+    assert [text_of(dt) for dt in about.xpath("//dt[following-sibling::dd[1][normalize-space()='Cy Twombly']]")] == ["General Editor"]
+    assert_sound_html(volume_out, "about.html")
+
+
+def test_persons_and_terms_page(volume_out):
+    persons = page(volume_out, "persons.html")
+    entry = persons.xpath("//div[@id='p_AA_1']")[0]
+    # the name and description from the front matter, the other forms from the text, every document
+    assert text_of(entry.xpath("dt")[0]) == "Alpha, Ann"
+    assert text_of(entry.xpath("dd[@class='desc']")[0]) == "Director of Tests"
+    assert [a.get("href") for a in entry.xpath("dd[@class='docs']/a")] == ["d1.html", "d2.html"]
+    # known only from the text: its longest form
+    assert text_of(persons.xpath("//div[@id='p_GD_1']/dt")[0]) == "Gamma Delta"
+    assert text_of(persons.xpath("//div[@id='t_WSAG_1']/dd[@class='desc']")[0]) == "Washington Special Actions Group"
+    # in the text, the names link to their entries, with the description as a title
+    link = page(volume_out, "d1.html").xpath("//a[@href='persons.html#p_AA_1']")[0]
+    assert text_of(link) == "Alpha" and link.get("title") == "Director of Tests"
+    assert_sound_html(volume_out, "persons.html")
+
+
+def test_no_persons_page_without_identified_persons(seed_out):
+    assert not (seed_out / "persons.html").exists()
+    assert not page(seed_out, "d321.html").xpath("//a[@href='persons.html']")
+
+
+def test_contents_give_dates(volume_out):
+    index = page(volume_out, "index.html")
+    assert [text_of(s) for s in index.xpath("//ol[@class='toc']/li/span[@class='docdate']")] == ["January 1, 1901"]
+
+
+def test_search_index(seed_out):
+    meta = json.loads((seed_out / "search" / "docs.json").read_text("utf-8"))
+    assert meta["docs"] == [["d321.html", "321. Note Prepared in the White House Situation Room", ""]]
+    shard = json.loads((seed_out / "search" / "t-62.json").read_text("utf-8"))  # words starting with "b"
+    assert shard["backchannel"] == [0]
+    assert "62" in meta["shards"] and all((seed_out / "search" / f"t-{s}.json").is_file() for s in meta["shards"])
+    # footnote text is searchable too ("Poindexter" is only in note 1), and the words are folded
+    assert json.loads((seed_out / "search" / "t-70.json").read_text("utf-8"))["poindexter"] == [0]
+
+
+def test_search_terms_fold_case_accents_and_punctuation():
+    from teikit.writers.html import search_terms
+
+    assert search_terms("Shultz’s “Backchannel” Café NLR–748 U.S.-Soviet Größe") == {
+        "shultz", "s", "backchannel", "cafe", "nlr", "748", "u", "soviet", "grosse"}
+
+
+def test_large_edition_in_two_processes_matches_one(tmp_path):
+    """The parallel path (a child process renders part of the pages) gives the same site."""
+    from teikit.writers import html as writer
+
+    docs = "".join(
+        f'<div type="document" n="{i}" xml:id="d{i}"><head>Memo {i}</head><p>Word{i} shared text.'
+        f'<note n="1" xml:id="d{i}fn1">Note {i}.</note></p></div>' for i in range(1, 201))
+    volume = tmp_path / "big.xml"
+    volume.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{docs}</body></text></TEI>', "utf-8")
+    one = writer.render_html([volume], tmp_path / "one", Config(root=tmp_path), jobs=1)
+    two = writer.render_html([volume], tmp_path / "two", Config(root=tmp_path), jobs=2)
+    assert one.ok and two.ok
+    names = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert len([n for n in names if n.suffix == ".html"]) == 200 + 3  # index, about, search
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

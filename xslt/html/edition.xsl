@@ -38,10 +38,12 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <!-- Plumbing between writers/html.py and this stylesheet (not edition metadata, so not in
-       ../common/params.xsl): a large edition is rendered in parts by parallel processes; part k of
-       n renders its share of the document pages, part 1 also the other pages. -->
-  <xsl:param name="html-part" as="xs:integer" select="1"/>
-  <xsl:param name="html-parts" as="xs:integer" select="1"/>
+       ../common/params.xsl): a large edition is rendered in parts by parallel processes; a part
+       renders the document pages from position html-from to html-to (1-based, inclusive), and the
+       first part also the other pages (index, about, persons, search) and the problems. -->
+  <xsl:param name="html-from" as="xs:integer" select="1"/>
+  <xsl:param name="html-to" as="xs:integer" select="2147483647"/>
+  <xsl:param name="html-first-part" as="xs:boolean" select="true()"/>
 
   <xsl:template match="/">
     <!-- A document node (no @as), so that key('h:toc-doc', …) can search it. -->
@@ -50,15 +52,13 @@
     </xsl:variable>
     <xsl:variable name="toc" select="$toc-doc/tk:toc" as="element(tk:toc)"/>
     <site>
-      <xsl:for-each select="$toc/tk:doc[@duplicate][$html-part = 1]">
+      <xsl:for-each select="$toc/tk:doc[@duplicate][$html-first-part]">
         <problem input="{@input}" message="document {@id} would overwrite {@href} from an earlier document; document ids must be unique across the inputs of one edition"/>
       </xsl:for-each>
-      <xsl:variable name="docs" select="//div[@type = 'document']"/>
-      <xsl:variable name="size" select="xs:integer(ceiling(count($docs) div $html-parts))"/>
-      <xsl:apply-templates select="$docs[position() gt ($html-part - 1) * $size and position() le $html-part * $size]" mode="h:page">
+      <xsl:apply-templates select="(//div[@type = 'document'])[position() ge $html-from and position() le $html-to]" mode="h:page">
         <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
       </xsl:apply-templates>
-      <xsl:if test="$html-part = 1">
+      <xsl:if test="$html-first-part">
         <xsl:call-template name="h:other-pages">
           <xsl:with-param name="toc" select="$toc" tunnel="yes"/>
         </xsl:call-template>

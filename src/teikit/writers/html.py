@@ -81,17 +81,16 @@ def render_html(tei_paths: list[Path], out_dir: Path, config: Config, *, jobs: i
     if not inputs:
         return report
     if jobs is None:
-        # A second process only where a core is idle: on a busy machine it would only compete.
-        cores = os.cpu_count() or 1
-        jobs = min(2, cores) if os.getloadavg()[0] <= cores - 1 else 1
+        jobs = min(2, os.cpu_count() or 1)
     jobs = max(1, min(jobs, count // (PARALLEL_FROM // 2) or 1))
     params = html_params(config)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Parts 2…n in child processes (started first, so they parse while this one renders), part 1
     # and the other pages here.
-    children = [_start_part(paths, out_dir, params, k, jobs) for k in range(2, jobs + 1)]
+    ranges = _split(count, jobs)
+    children = [_start_part(paths, out_dir, params, r) for r in ranges[1:]]
     try:
-        parts = [_render_part(edition, inputs, out_dir, params, 1, jobs)]
+        parts = [_render_part(edition, inputs, out_dir, params, ranges[0])]
         del edition
         parts.extend(_finish_part(child, k) for k, child in enumerate(children, start=2))
     finally:
@@ -166,10 +165,26 @@ class _Part:
     postings: dict[str, list[int]] = field(default_factory=dict)
 
 
-def _start_part(paths: list[Path], out_dir: Path, params: dict, part: int, parts: int) -> subprocess.Popen:
+def _split(count: int, jobs: int) -> list[tuple[int, int]]:
+    """Document positions (first, last) of each part. The first part, rendered by this process,
+    also renders the index, about, persons and search pages and merges the search index, and the
+    others start a process and parse the inputs again: it takes a smaller share of the documents."""
+    if jobs == 1:
+        return [(1, max(count, 1))]
+    first = int(count * 0.8 / jobs)
+    rest = count - first
+    bounds = [(1, first)]
+    for k in range(jobs - 1):
+        start = first + 1 + (rest * k) // (jobs - 1)
+        end = first + (rest * (k + 1)) // (jobs - 1)
+        bounds.append((start, end))
+    return bounds
+
+
+def _start_part(paths: list[Path], out_dir: Path, params: dict, positions: tuple[int, int]) -> subprocess.Popen:
     """`python -m teikit.writers.html` renders one part in a child process (a process of its own,
     not multiprocessing: nothing of the caller's __main__ is re-imported, no Saxon state forked)."""
-    job = {"paths": [str(p) for p in paths], "out_dir": str(out_dir), "params": params, "part": part, "parts": parts}
+    job = {"paths": [str(p) for p in paths], "out_dir": str(out_dir), "params": params, "positions": list(positions)}
     child = subprocess.Popen([sys.executable, "-m", "teikit.writers.html"], stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdin is not None
@@ -193,7 +208,7 @@ def _worker() -> None:
     """The child process of `_start_part`: a job as JSON on stdin, the part as JSON on stdout."""
     job = json.loads(sys.stdin.buffer.read())
     edition, inputs, _ = _load([Path(p) for p in job["paths"]], Report())
-    part = _render_part(edition, inputs, Path(job["out_dir"]), job["params"], job["part"], job["parts"])
+    part = _render_part(edition, inputs, Path(job["out_dir"]), job["params"], tuple(job["positions"]))
     sys.stdout.write(json.dumps({
         "diagnostics": [[d.path, d.line, d.col, d.severity, d.message] for d in part.diagnostics],
         "written": part.written, "docs": part.docs, "postings": part.postings,
@@ -201,15 +216,17 @@ def _worker() -> None:
 
 
 def _render_part(edition: etree._Element, inputs: dict[str, str], out_dir: Path, params: dict,
-                 part: int, parts: int) -> _Part:
-    """Transform the edition (the stylesheet is compiled once per process), write part `part` of
-    `parts` of the pages, and collect the words of its documents."""
+                 positions: tuple[int, int]) -> _Part:
+    """Transform the edition (the stylesheet is compiled once per process), write the pages of the
+    documents at `positions` (first, last; the first part also the other pages), and collect the
+    words of its documents."""
     result = _Part()
     report = Report()
     first = next(iter(inputs.values()))
     sheet = stylesheet(resources.xslt(STYLESHEET))
     try:
-        output = sheet.transform(edition, {**params, "html-part": part, "html-parts": parts}, first)
+        output = sheet.transform(edition, {**params, "html-from": positions[0], "html-to": positions[1],
+                                           "html-first-part": positions[0] == 1}, first)
         site = etree.fromstring(output.encode("utf-8"))
     except TeikitError as exc:
         report.error(exc.path or first, exc.line, exc.col, exc.message)
