@@ -71,11 +71,17 @@ def validate(paths: Iterable[str | Path], schemas: Iterable[str | Path] | None =
 
 
 def render(paths: Iterable[str | Path], to: str = "html", output: str | Path | None = None, *,
-           config: Config | None = None) -> Report:
-    """Render TEI files to `build/html/` (a site) or `build/pdf/<volume>.pdf`."""
-    paths = [Path(p) for p in paths]
+           config: Config | None = None, per_document: bool = False) -> Report:
+    """Render TEI files to `build/html/` (a site) or `build/pdf/<volume>.pdf` (with
+    `per_document`, `build/pdf/<xml:id>.pdf` for each document). A folder stands for its
+    `*.xml` files in natural order (d2 before d10)."""
+    from .writers.pdf import expand_inputs
+
+    paths = expand_inputs([Path(p) for p in paths])
     if to not in RENDERERS:
         raise UsageError(f"unknown output format {to!r}; expected one of {', '.join(sorted(RENDERERS))}")
+    if per_document and to != "pdf":
+        raise UsageError("--per-document is for PDF output only")
     if not paths:
         raise UsageError("no TEI files to render")
     config = _config(config, paths[0].parent)
@@ -86,6 +92,8 @@ def render(paths: Iterable[str | Path], to: str = "html", output: str | Path | N
         return render_html(paths, Path(output) if output else build_dir / "html", config)
     from .writers.pdf import render_pdf
 
+    if per_document:
+        return render_pdf(paths, Path(output) if output else build_dir / "pdf", config, per_document=True)
     name = (config.edition.volume_id or paths[0].stem) + ".pdf" if len(paths) > 1 else paths[0].stem + ".pdf"
     return render_pdf(paths, Path(output) if output else build_dir / "pdf" / name, config)
 

@@ -182,16 +182,18 @@ def validate(ctx: Context, paths: tuple[Path, ...], schemas: tuple[Path, ...], j
     
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(sorted(api.RENDERERS)), default="html", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Folder for HTML, file for PDF (default: the project's build/ folder).")
+@click.option("--per-document", is_flag=True,
+              help="PDF: one PDF per document, in the folder -o (default build/pdf/), named by xml:id.")
 @click.pass_obj
 @handled
-def render(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Render TEI files to an HTML site or a PDF."""
-    report = api.render(paths, fmt, output)
+def render(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None, per_document: bool) -> None:
+    """Render TEI files (or folders of them, in natural order) to an HTML site or a PDF."""
+    report = api.render(paths, fmt, output, per_document=per_document)
     _finish(ctx, report)
 
 

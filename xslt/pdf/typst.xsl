@@ -229,15 +229,19 @@
 #let page-markers = context {
   let p = here().page()
   let i = tk-pbs.get().first()
+  let marks = ()
   while i > 0 {
     let found = query(label("tk-pb-" + str(i)))
     if found.len() == 0 { break }
     let pos = found.first().location().position()
     if pos.page != p { break }
-    let m = margin-text(found.first().value)
-    let x = if calc.odd(p) { page.width - m-outside + marker-gap } else { m-outside - marker-gap - measure(m).width }
-    place(top + left, dx: x, dy: pos.y - 0.7em, m)
+    marks.push((pos.y, found.first().value))
     i -= 1
+  }
+  for (y, label-text) in marks.rev() {    // in reading order
+    let m = margin-text(label-text)
+    let x = if calc.odd(p) { page.width - m-outside + marker-gap } else { m-outside - marker-gap - measure(m).width }
+    place(top + left, dx: x, dy: y - 0.7em, m)
   }
 }
 
