@@ -100,10 +100,23 @@ def _parse(path: str) -> etree._ElementTree:
 class _Source:
     """The lines of a document's text, to turn an element into a line and a column."""
 
-    def __init__(self, text: str | None):
-        self.lines = text.splitlines() if text is not None else None
+    def __init__(self, text: str | None = None, path: str | None = None):
+        self._text = text
+        self._path = path  # read only when a finding must be located: valid files never are
+        self._lines: list[str] | None = None
         self._index: dict[tuple[int, str], list[etree._Element]] | None = None
         self._root: etree._Element | None = None
+
+    @property
+    def lines(self) -> list[str] | None:
+        if self._lines is None:
+            if self._text is None and self._path is not None:
+                try:
+                    self._text = Path(self._path).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    self._path = None
+            self._lines = self._text.splitlines() if self._text is not None else []
+        return self._lines
 
     @staticmethod
     def _qname(elem: etree._Element) -> str:
@@ -952,11 +965,16 @@ def _kind_of(path: Path, hint: str | None = None) -> str:
     raise SchemaError("unknown schema type (expected a .rng, .rnc or .sch file)", str(path))
 
 
+_RESOLVED: dict[str, Path] = {}  # path as given → absolute path (resolving is a third of a small file's time)
+
+
 def load_schema(path: str | os.PathLike, kind: str | None = None) -> _Schema:
     """The compiled schema at `path`, compiled once per process while the file is unchanged."""
-    resolved = Path(path).resolve()
+    resolved = _RESOLVED.get(str(path))
+    if resolved is None:
+        resolved = _RESOLVED.setdefault(str(path), Path(path).resolve())
     try:
-        stat = resolved.stat()
+        stat = os.stat(resolved)
     except OSError as exc:
         raise SchemaError(f"cannot read schema: {exc.strerror or exc}", str(path)) from None
     key = (str(resolved), stat.st_mtime_ns, stat.st_size)
@@ -1051,11 +1069,7 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
     except InvalidInput as exc:
         return [Diagnostic(exc.path or name, exc.line, max(exc.col, 1) if exc.line else exc.col, ERROR,
                            exc.message, rule="well-formedness")]
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = None
-    source = _Source(text)
+    source = _Source(path=name)
     found: list[Diagnostic] = []
     included = _xinclude(tree, name, source, found)
     if schemas is not None:
