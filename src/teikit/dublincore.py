@@ -13,6 +13,7 @@ import re
 
 from lxml import etree
 
+from .header import archival_citation, document_title
 from .xmlio import TEI_NS, XML_NS
 
 T = f"{{{TEI_NS}}}"
@@ -29,21 +30,6 @@ _PREPARED = re.compile(r"\bPrepared (?:by|in) (?:the )?(?P<who>.+?)$")
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def heading(div: etree._Element) -> str:
-    """The heading as printed, without footnotes and without the document number."""
-    head = div.find(T + "head")
-    if head is None:
-        return ""
-    parts = [head.text or ""]
-    for child in head:
-        if child.tag != T + "note":
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    text = _squash("".join(parts))
-    n = div.get("n")
-    return text[len(n) + 2:] if n and text.startswith(f"{n}. ") else text
 
 
 def creator(title: str) -> str | None:
@@ -71,7 +57,6 @@ def document_date(div: etree._Element) -> str | None:
 
 
 def source_citation(div: etree._Element) -> str | None:
-    from .convert import archival_citation
 
     cited = archival_citation(div)
     return _squash(cited) if cited else None
@@ -89,7 +74,7 @@ def record(div: etree._Element, header: etree._Element | None, *, base_url: str 
     def from_header(xpath: str) -> str:
         return _squash(header.xpath(f"string({xpath})", namespaces=NS)) if header is not None else ""
 
-    title = heading(div)
+    title = document_title(div)
     add("title", title)
     add("creator", creator(title))
     add("date", document_date(div))

@@ -266,7 +266,7 @@ class _Compiler:
                 if child.tag == _X + "variable" and child.get("name"):
                     if any(_external_reason(e, external_vars, external_funcs) for e in _xpath_texts(child) + [child.get("select") or ""]):
                         external_vars.add(child.get("name"))
-                        copied = etree.SubElement(out, _X + "variable", name=child.get("name"), select="()")
+                        etree.SubElement(out, _X + "variable", name=child.get("name"), select="()")
                         continue
                 out.append(copy.deepcopy(child))
             elif ns not in (SCH, None) and not ns.startswith("http://www.schematron-quickfix.com"):

@@ -896,7 +896,6 @@ def _locate_path(tree, location: str, source: _Source, cache: dict | None = None
     if not location:
         return 0, 0, ""
     node = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    node_parent = None
     shown = []
     steps = _path_steps(location)
     attr = None

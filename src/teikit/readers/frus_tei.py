@@ -372,54 +372,10 @@ def _edition_for(reading: FrusReading, path: Path, config, header_file: Path | N
 
 
 def hub_tei(doc: etree._Element, ed, source: str) -> etree._Element:
-    """A teikit TEI file around one imported document: the header teikit's converter writes
-    (titles, editors, publication, volume and document ids, archival source, application)."""
-    from ..__about__ import __version__
-    from ..convert import archival_citation, conversion_date, document_title
+    """A teikit TEI file around one imported document, with the header the converter writes."""
+    from ..header import tei_document
 
-    def el(parent, tag, text=None, **attrs):
-        e = etree.SubElement(parent, T + tag, {k: v for k, v in attrs.items() if v is not None})
-        e.text = text
-        return e
-
-    root = etree.Element(T + "TEI", nsmap={None: TEI_NS})
-    root.set(f"{{{XML_NS}}}lang", ed.language or "en")
-    header = el(root, "teiHeader")
-    fd = el(header, "fileDesc")
-    ts = el(fd, "titleStmt")
-    el(ts, "title", document_title(doc) or "Untitled", type="main")
-    if ed.series:
-        el(ts, "title", ed.series, type="series")
-    if ed.volume_title:
-        el(ts, "title", ed.volume_title, type="volume")
-    for name in ed.editors:
-        el(ts, "editor", name, role="primary")
-    if ed.general_editor:
-        el(ts, "editor", ed.general_editor, role="general")
-    ps = el(fd, "publicationStmt")
-    el(ps, "publisher", ed.publisher or "Unpublished")
-    if ed.pub_place:
-        el(ps, "pubPlace", ed.pub_place)
-    if ed.publication_year:
-        el(ps, "date", str(ed.publication_year), when=str(ed.publication_year))
-    if ed.volume_id:
-        el(ps, "idno", ed.volume_id, type="volume")
-    if doc.get(XML_ID):
-        el(ps, "idno", doc.get(XML_ID), type="document")
-    if ed.availability:
-        el(el(ps, "availability"), "p", ed.availability)
-    sd = el(fd, "sourceDesc")
-    citation = archival_citation(doc)
-    if citation:
-        el(sd, "bibl", citation, type="archival")
-    else:
-        el(sd, "p", f"Imported from the FRUS TEI file {source}; no source note names the archival original.")
-    app = el(el(el(header, "encodingDesc"), "appInfo"), "application", ident="teikit", version=__version__)
-    el(app, "label", "teikit")
-    el(el(header, "revisionDesc"), "change", f"Imported from the FRUS TEI file {source} by teikit {__version__}.",
-       when=conversion_date())
-    el(el(root, "text"), "body").append(doc)
-    return root
+    return tei_document([doc], [doc], ed, f"Imported from the FRUS TEI file {source}")
 
 
 def import_files(paths, output: Path | None = None, *, config=None, volume_id: str | None = None,
