@@ -308,7 +308,7 @@
 #let block-quote(body) = { set par(hanging-indent: 1.5em); body }
 #let labelled(label, body) = [#label#h(0.5em)#body]
 #let gap-block(body) = { set par(first-line-indent: 0pt); body }
-#let toc-entry(target, title) = block(width: 100%, above: 0.5em)[
+#let toc-entry(target, title) = block(width: 100%, above: 0.5em, breakable: false)[
   #set par(first-line-indent: 0pt, hanging-indent: 2em, justify: false)
   #link(target, title) #box(width: 1fr, repeat[.#h(0.3em)]) #context link(target, page-no(locate(target)))
 ]
