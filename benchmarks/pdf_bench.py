@@ -5,7 +5,7 @@
 Builds the benchmark volume with benchmarks/corpus.py when it is missing, then renders it
 `--runs` times, each in a fresh process (`teikit.writers.pdf.render_pdf`, no teikit.toml: the
 metadata come from the teiHeader), and prints for each run the wall time and the peak memory
-(maximum resident set of the rendering process), then the median, the page count, the
+(maximum resident set of the rendering process, which runs Typst in-process), then the median, the page count, the
 footnotes Typst set on another page than their call, and the machine's load average
 before and after (the machine is shared: figures taken under load are slower).
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Run in the child: render, then print pages and misplaced footnotes on one line.
 CHILD = r"""
-import sys, time
+import resource, sys, time
 from pathlib import Path
 from teikit.config import Config
 from teikit.writers.pdf import render_pdf
@@ -37,7 +36,8 @@ elapsed = time.perf_counter() - t
 misplaced = [d for d in report.warnings if "footnote" in d.message]
 for d in report.diagnostics:
     print(d.format(), file=sys.stderr)
-print(elapsed, len(pypdf.PdfReader(out).pages), len(misplaced), int(report.ok))
+peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss    # before pypdf reads the PDF back
+print(elapsed, peak_kb, len(pypdf.PdfReader(out).pages), len(misplaced), int(report.ok))
 """
 
 
@@ -61,7 +61,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
     walls, rss = [], []
     for run in range(1, args.runs + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", CHILD, str(source), str(pdf)], env=env,
                               capture_output=True, text=True)
@@ -69,17 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)
             return 1
-        render_s, pages, misplaced, ok = proc.stdout.split()
-        # ru_maxrss of children is the largest child so far: only a new maximum is this run's own
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        peak_mb = peak / 1024 if peak > before or run == 1 else float("nan")
+        render_s, peak_kb, pages, misplaced, ok = proc.stdout.split()
+        peak_mb = int(peak_kb) / 1024
         walls.append(wall)
         rss.append(peak_mb)
         print(f"run {run}: {wall:.1f} s wall (render_pdf {float(render_s):.1f} s), peak RSS "
               f"{peak_mb:,.0f} MB, {pages} pages, footnotes off their call's page: {misplaced}, ok={ok}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    known = [r for r in rss if r == r]
-    print(f"median {statistics.median(walls):.1f} s wall, peak RSS {max(known):,.0f} MB "
+    print(f"median {statistics.median(walls):.1f} s wall, peak RSS {max(rss):,.0f} MB "
           f"({args.documents} documents, {args.dialect}, {pdf})")
     return 0
 
