@@ -71,6 +71,24 @@ class Stylesheet:
         return result
 
 
+def edition_params(config) -> dict[str, object]:
+    """The parameters of xslt/common/params.xsl from teikit.toml, for every output; an empty
+    one makes the stylesheet fall back to the teiHeader."""
+    from .__about__ import __version__
+
+    ed = config.edition
+    return {
+        "series": ed.series,
+        "volume-title": ed.volume_title,
+        "volume-id": ed.volume_id,
+        "editors": "; ".join(ed.editors),
+        "publisher": ed.publisher,
+        "publication-year": "" if ed.publication_year is None else str(ed.publication_year),
+        "paper": config.paper,
+        "teikit-version": __version__,
+    }
+
+
 def _xdm(proc, value):
     if isinstance(value, bool):
         return proc.make_boolean_value(value)

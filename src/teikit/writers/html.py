@@ -19,7 +19,6 @@ import sys
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from lxml import etree
@@ -29,7 +28,7 @@ from .. import resources, xmlio
 from ..config import Config
 from ..errors import RenderError, TeikitError
 from ..report import INFO, Diagnostic, Report
-from ..xslt import stylesheet
+from ..xslt import edition_params, stylesheet
 
 STYLESHEET = "html/edition.xsl"
 ASSETS = ("html/edition.css", "html/edition.js")
@@ -39,25 +38,6 @@ SEARCH_DIR = "search"
 _SAFE_PAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
 _WORD = re.compile(r"[^\W_]+")
 _NON_WORD = re.compile(r"\W+")
-
-
-def html_params(config: Config) -> dict[str, object]:
-    """Stylesheet parameters (xslt/common/params.xsl) from teikit.toml; empty ones fall back to the header."""
-    ed = config.edition
-    params: dict[str, object] = {
-        "series": ed.series,
-        "volume-title": ed.volume_title,
-        "volume-id": ed.volume_id,
-        "editors": "; ".join(ed.editors),
-        "publisher": ed.publisher,
-        "publication-year": "" if ed.publication_year is None else str(ed.publication_year),
-        "paper": config.paper,
-    }
-    try:
-        params["teikit-version"] = metadata.version("teikit")
-    except metadata.PackageNotFoundError:
-        params["teikit-version"] = ""
-    return params
 
 
 # Editions with at least this many documents are rendered by two processes (the stylesheet
@@ -83,7 +63,7 @@ def render_html(tei_paths: list[Path], out_dir: Path, config: Config, *, jobs: i
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1)
     jobs = max(1, min(jobs, count // (PARALLEL_FROM // 2) or 1))
-    params = html_params(config)
+    params = edition_params(config)
     out_dir.mkdir(parents=True, exist_ok=True)
     # Parts 2…n in child processes (started first, so they parse while this one renders), part 1
     # and the other pages here.

@@ -22,7 +22,6 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from lxml import etree
@@ -31,30 +30,11 @@ from .. import resources, xmlio
 from ..config import Config
 from ..errors import RenderError, TeikitError
 from ..report import Report
-from ..xslt import stylesheet
+from ..xslt import edition_params, stylesheet
 
 STYLESHEET = "pdf/typst.xsl"
 TEI = xmlio.TEI_NS
 _TYPST_NAME = "edition.typ"
-
-
-def pdf_params(config: Config) -> dict[str, object]:
-    """Stylesheet parameters (xslt/common/params.xsl) from teikit.toml; empty ones fall back to the header."""
-    ed = config.edition
-    params: dict[str, object] = {
-        "series": ed.series,
-        "volume-title": ed.volume_title,
-        "volume-id": ed.volume_id,
-        "editors": "; ".join(ed.editors),
-        "publisher": ed.publisher,
-        "publication-year": "" if ed.publication_year is None else str(ed.publication_year),
-        "paper": config.paper,
-    }
-    try:
-        params["teikit-version"] = metadata.version("teikit")
-    except metadata.PackageNotFoundError:
-        params["teikit-version"] = ""
-    return params
 
 
 def _as_tei(root: etree._Element) -> etree._Element:
@@ -108,7 +88,7 @@ def _parse_all(tei_paths: list[Path], report: Report) -> list[etree._ElementTree
 
 def _transform(tree: etree._ElementTree, config: Config, name: str) -> str:
     sheet = stylesheet(resources.xslt(STYLESHEET))
-    return sheet.transform(tree, pdf_params(config), name)
+    return sheet.transform(tree, edition_params(config), name)
 
 
 def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None) -> str | None:
