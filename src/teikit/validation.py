@@ -25,7 +25,7 @@ import re
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -104,6 +104,7 @@ class _Source:
         self._text = text
         self._path = path  # read only when a finding must be located: valid files never are
         self._lines: list[str] | None = None
+        self._lock = threading.Lock()
         self._index: dict[tuple[int, str], list[etree._Element]] | None = None
         self._root: etree._Element | None = None
 
@@ -124,6 +125,10 @@ class _Source:
         return f"{elem.prefix}:{local}" if elem.prefix else local
 
     def _same_line(self, elem: etree._Element) -> list[etree._Element]:
+        with self._lock:  # the grammar and the rules may locate findings at the same time
+            return self._same_line_unlocked(elem)
+
+    def _same_line_unlocked(self, elem: etree._Element) -> list[etree._Element]:
         root = elem.getroottree().getroot()
         if self._index is None or self._root is not root:
             self._root = root
@@ -1078,16 +1083,36 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
         found += problems
         if not chosen and not problems:
             chosen = _default_schemas()
-    for schema_path, kind in chosen:
-        schema = load_schema(schema_path, kind)
+    schemas_here = [load_schema(schema_path, kind) for schema_path, kind in chosen]
+    grammars = [sc for sc in schemas_here if not isinstance(sc, _Schematron)]
+    overlap = grammars and len(grammars) < len(schemas_here) and _size(name) >= OVERLAP_FROM
+    # On a large file the grammar runs in a thread while Saxon runs the rules: libxml2
+    # validates without holding the GIL, so the two overlap (a 7 MB volume: 1.3 s → 0.7 s).
+    pending = _GRAMMAR_THREAD.submit(lambda: {id(g): g.check(tree, name, source) for g in grammars}) if overlap else None
+    by_schema = {}
+    for schema in schemas_here:
         if isinstance(schema, _Schematron):
-            found += schema.check(tree, name, source, from_file=not included)
-            found += schema.skipped
-        else:
-            found += schema.check(tree, name, source)
+            by_schema[id(schema)] = schema.check(tree, name, source, from_file=not included) + schema.skipped
+        elif pending is None:
+            by_schema[id(schema)] = schema.check(tree, name, source)
+    if pending is not None:
+        by_schema.update(pending.result())
+    for schema in schemas_here:
+        found += by_schema[id(schema)]
     # A duplicate xml:id breaks both the grammar (xsd:ID) and teikit.sch (unique-id): say it once.
     said = {d.line for d in found if d.rule == "unique-id"}
     return [d for d in found if not (d.rule == "relaxng:duplicate-id" and d.line in said)]
+
+
+OVERLAP_FROM = 256 * 1024  # bytes: below this a thread costs more than it saves
+_GRAMMAR_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="teikit-relaxng")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 XI_NS = "http://www.w3.org/2001/XInclude"
