@@ -12,7 +12,7 @@ from .errors import InvalidInput, UsageError
 from .report import Report
 from .xmlio import atomic_write, parse
 
-RENDERERS = {"html", "pdf"}  # writer name → module in teikit.writers (see `render`)
+RENDERERS = {"html", "pdf"}  # the output formats of `render` (writers/html.py, writers/pdf.py)
 
 
 def _config(config: Config | None, near: Path) -> Config:

@@ -11,12 +11,11 @@ from lxml import etree
 from . import provenance
 from .__about__ import __version__
 from .config import Config
-from .header import tei_document
 from .errors import InvalidInput
+from .header import tei_document
 from .readers import textform
 from .report import Report
 from .xmlio import indent, serialize, xml_model_pis
-
 
 
 @dataclass
