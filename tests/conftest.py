@@ -43,6 +43,15 @@ def shared() -> Path:
     return need_shared()
 
 
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh project: the repository's config and seed, nothing generated yet."""
+    shutil.copy(REPO / "teikit.toml", tmp_path / "teikit.toml")
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED_TEXT, tmp_path / "seeds" / SEED_TEXT.name)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
-
 from teikit.build import build
 
-from .conftest import REPO, SEED_TEXT
-
-
-@pytest.fixture
-def project(tmp_path):
-    shutil.copy(REPO / "teikit.toml", tmp_path / "teikit.toml")
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(SEED_TEXT, tmp_path / "seeds" / SEED_TEXT.name)
-    return tmp_path
+from .conftest import SEED_TEXT
 
 
 def run(project, **kw):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +10,7 @@ from click.testing import CliRunner
 from teikit import __version__
 from teikit.cli import main
 
-from .conftest import REPO, SEED_TEXT
+from .conftest import SEED_TEXT
 
 COMMANDS = ["convert", "validate", "render", "export", "build"]
 
@@ -19,15 +18,6 @@ COMMANDS = ["convert", "validate", "render", "export", "build"]
 @pytest.fixture
 def runner():
     return CliRunner()
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A fresh project: the repository's config and seed, nothing generated yet."""
-    shutil.copy(REPO / "teikit.toml", tmp_path / "teikit.toml")
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(SEED_TEXT, tmp_path / "seeds" / SEED_TEXT.name)
-    return tmp_path
 
 
 def test_version(runner):
