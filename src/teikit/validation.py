@@ -105,7 +105,7 @@ class _Source:
         self._path = path  # read only when a finding must be located: valid files never are
         self._lines: list[str] | None = None
         self._lock = threading.Lock()
-        self._index: dict[tuple[int, str], list[etree._Element]] | None = None
+        self._index: dict[str, dict[int, list[etree._Element]]] | None = None
         self._root: etree._Element | None = None
 
     @property
@@ -129,13 +129,19 @@ class _Source:
             return self._same_line_unlocked(elem)
 
     def _same_line_unlocked(self, elem: etree._Element) -> list[etree._Element]:
+        """The elements of the same name that start on the element's line, in order; the
+        index is built per element name, when a finding first needs it."""
         root = elem.getroottree().getroot()
         if self._index is None or self._root is not root:
             self._root = root
             self._index = {}
-            for e in root.iter(etree.Element):
-                self._index.setdefault((e.sourceline or 0, self._qname(e)), []).append(e)
-        return self._index.get((elem.sourceline or 0, self._qname(elem)), [elem])
+        by_line = self._index.get(elem.tag)
+        if by_line is None:
+            by_line = self._index[elem.tag] = {}
+            for e in root.iter(elem.tag):
+                by_line.setdefault(e.sourceline or 0, []).append(e)
+        same = [e for e in by_line.get(elem.sourceline or 0, ()) if e.prefix == elem.prefix]
+        return same or [elem]
 
     def element(self, elem: etree._Element) -> tuple[int, int]:
         """(line, column) of `<name` of the element's start tag; column is 1-based."""
