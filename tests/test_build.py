@@ -60,3 +60,21 @@ def test_many_seeds_convert_in_parallel_processes(project):
     assert sorted(p.name for p in (project / "tei").glob("*.xml")) == [
         "doc2.xml", "doc3.xml", "doc4.xml", "doc5.xml", "frus1981-88v04-d321.xml"]
     assert 'n="324"' in (project / "tei" / "doc4.xml").read_text("utf-8")
+
+
+def test_outputs_render_again_only_when_their_inputs_change(project):
+    messages: list[str] = []
+    assert build(project, log=messages.append).ok
+    pdf = next((project / "build" / "pdf").glob("*.pdf"))
+    page = project / "build" / "html" / "d321.html"
+    before = (pdf.stat().st_mtime_ns, page.stat().st_mtime_ns)
+    messages.clear()
+    assert build(project, log=messages.append).ok
+    assert "HTML in build/html is up to date" in messages and "PDF in build/pdf is up to date" in messages
+    assert (pdf.stat().st_mtime_ns, page.stat().st_mtime_ns) == before
+    tei = project / "tei" / "frus1981-88v04-d321.xml"
+    tei.write_text(tei.read_text("utf-8").replace("Dobrynin said", "Dobrynin (corrected) said"), "utf-8")
+    messages.clear()
+    assert build(project, log=messages.append).ok
+    assert "render HTML → build/html" in messages and "render PDF → build/pdf" in messages
+    assert "Dobrynin (corrected) said" in page.read_text("utf-8")

@@ -6,14 +6,17 @@ touch and in what order; it knows nothing of their content.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import api, provenance
+from . import api, provenance, resources
 from .__about__ import __version__
 from .config import load
 from .report import Report
+from .xmlio import atomic_write
 
 
 FEW = 10  # up to this many seeds, say each one's name
@@ -48,13 +51,55 @@ def build(project: str | Path = ".", *, force: bool = False, html: bool = True, 
     report.merge(api.validate(tei_files))
     if not report.ok:
         return report
-    if html:
-        log("render HTML → " + _rel(root / config.build_dir / "html", root))
-        report.merge(api.render(tei_files, "html", config=config))
-    if pdf:
-        log("render PDF → " + _rel(root / config.build_dir / "pdf", root))
-        report.merge(api.render(tei_files, "pdf", config=config))
+    stamps = _Stamps(root / config.build_dir / STAMPS_NAME)
+    inputs = _inputs_digest(tei_files, config)
+    for fmt, wanted in (("html", html), ("pdf", pdf)):
+        out = root / config.build_dir / fmt
+        if not wanted:
+            continue
+        if not force and stamps.get(fmt) == inputs and out.is_dir() and any(out.iterdir()):
+            log(f"{fmt.upper()} in {_rel(out, root)} is up to date")
+            continue
+        log(f"render {fmt.upper()} → {_rel(out, root)}")
+        rendered = api.render(tei_files, fmt, config=config)
+        report.merge(rendered)
+        if rendered.ok:
+            stamps.set(fmt, inputs)
     return report
+
+
+STAMPS_NAME = ".teikit-build.json"  # what each output in build/ was rendered from
+
+
+class _Stamps:
+    """Per output format, the digest of the inputs it was last rendered from."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def get(self, fmt: str) -> str | None:
+        return self.data.get(fmt)
+
+    def set(self, fmt: str, digest: str) -> None:
+        self.data[fmt] = digest
+        atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True) + "\n")
+
+
+def _inputs_digest(tei_files: list[Path], config) -> str:
+    """The TEI files (names and bytes), the edition config, the stylesheets and teikit's version."""
+    digest = hashlib.sha256(__version__.encode())
+    if config.source is not None:
+        digest.update(config.source.read_bytes())
+    for sheet in sorted(resources.data_dir("xslt").rglob("*")):
+        if sheet.is_file():
+            digest.update(hashlib.sha256(sheet.read_bytes()).digest())
+    for path in tei_files:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _convert_one(seed: Path, target: Path, config) -> Report:

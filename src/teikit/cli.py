@@ -273,7 +273,7 @@ def package(ctx: Context, project: Path, output: Path | None, verify: Path | Non
 
 @main.command()
 @click.argument("project", required=False, default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Convert every seed again, even over edited TEI.")
+@click.option("--force", is_flag=True, help="Convert every seed again, even over edited TEI, and render again.")
 @click.option("--no-html", is_flag=True, help="Skip the HTML site.")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Seeds converted in parallel (default: all cores).")
