@@ -10,7 +10,7 @@ from .config import Config, load
 from .convert import convert_text, read_source
 from .errors import InvalidInput, UsageError
 from .report import Report
-from .xmlio import atomic_write, parse
+from .xmlio import atomic_write, parse, xml_files
 
 RENDERERS = {"html", "pdf"}  # the output formats of `render` (writers/html.py, writers/pdf.py)
 
@@ -75,9 +75,7 @@ def render(paths: Iterable[str | Path], to: str = "html", output: str | Path | N
     """Render TEI files to `build/html/` (a site) or `build/pdf/<volume>.pdf` (with
     `per_document`, `build/pdf/<xml:id>.pdf` for each document). A folder stands for its
     `*.xml` files in natural order (d2 before d10)."""
-    from .writers.pdf import expand_inputs
-
-    paths = expand_inputs([Path(p) for p in paths])
+    paths = xml_files(paths)
     if to not in RENDERERS:
         raise UsageError(f"unknown output format {to!r}; expected one of {', '.join(sorted(RENDERERS))}")
     if per_document and to != "pdf":

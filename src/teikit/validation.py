@@ -34,7 +34,7 @@ from lxml import etree
 from . import resources
 from .errors import InvalidInput, SchemaError, TeikitError, UnsafeXML, UsageError
 from .report import ERROR, INFO, WARNING, Diagnostic, Report
-from .xmlio import _refuse_doctype, parse
+from .xmlio import _refuse_doctype, parse, xml_files
 
 __all__ = [
     "validate",
@@ -1191,22 +1191,9 @@ def _xinclude(tree, path: str, source: _Source, found: list[Diagnostic]) -> bool
     return True
 
 
-def _files(paths: Iterable[str | os.PathLike]) -> list[str]:
-    files: list[str] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files += [str(f) for f in sorted(p.rglob("*.xml")) if f.is_file()]
-        elif p.exists():
-            files.append(str(p))
-        else:
-            raise UsageError(f"no such file or folder: {p}", str(p))
-    return files
-
-
 def collect_files(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """The files validate() would check: files as given, folders searched for *.xml."""
-    return _files(paths)
+    """The files validate() checks: files as given, folders searched for *.xml."""
+    return [str(f) for f in xml_files(paths, recursive=True)]
 
 
 def _worker(args: tuple[str, list[str] | None]) -> list[Diagnostic]:
@@ -1247,7 +1234,7 @@ def validate(paths, schemas=None, *, jobs: int = 1, progress=None,
     if schema_list is not None:
         for s in schema_list:  # compile (and fail) before any file is read
             load_schema(s)
-    files = _files(paths)
+    files = collect_files(paths)
     report = ValidationReport()
     report.files = len(files)
     report.paths = files

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from lxml import etree
 
-from .errors import InvalidInput, UnsafeXML
+from .errors import InvalidInput, UnsafeXML, UsageError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -24,6 +25,24 @@ ELEMENT_ONLY = frozenset(
         "text front body back div list opener closer respStmt"
     ).split()
 )
+
+
+def xml_files(paths, *, recursive: bool = False) -> list[Path]:
+    """Files as given; a folder stands for its `*.xml` files (also in subfolders when
+    `recursive`) in natural order, d2 before d10. A path that does not exist is a usage error."""
+    def natural(path: Path):
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
+
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = path.rglob("*.xml") if recursive else path.glob("*.xml")
+            out.extend(sorted((f for f in found if f.is_file()), key=natural))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}", str(path))
+    return out
 
 
 def _parser() -> etree.XMLParser:

@@ -40,6 +40,23 @@
     <xsl:sequence select="($node/@xml:id, generate-id($node))[1]"/>
   </xsl:function>
 
+  <!-- A footnote (printed at the foot of the page, or after the text on the web), as opposed
+       to a note printed in the flow of the text ("Attachment", an inline source note). -->
+  <xsl:function name="tk:is-footnote" as="xs:boolean">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="not($note/@rend = 'inline' or $note/@place = ('inline', 'margin-inline'))"/>
+  </xsl:function>
+
+  <!-- The number a footnote prints: its @n, else (a note without one) its place among the
+       footnotes of its document. -->
+  <xsl:function name="tk:note-number" as="xs:string">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:variable name="doc" select="$note/ancestor::tei:div[@type = 'document'][1]"/>
+    <xsl:sequence select="if (tk:note-label($note) ne '') then tk:note-label($note)
+        else string(count($note/preceding::tei:note[tk:is-footnote(.)]
+                          [empty($doc) or ancestor::tei:div[@type = 'document'][1] is $doc]) + 1)"/>
+  </xsl:function>
+
   <!-- Notes are numbered by @n as printed, never by a counter. -->
   <xsl:function name="tk:note-label" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
@@ -57,6 +74,14 @@
     <xsl:param name="div" as="element(tei:div)"/>
     <xsl:sequence select="normalize-space(string-join(
         $div/tei:head[not(@type)][1]//text()[not(ancestor::tei:note)], ''))"/>
+  </xsl:function>
+
+  <!-- The number and title a document is known by: "321. Note Prepared in …" (FRUS heads that
+       already print the number do not get it twice). -->
+  <xsl:function name="tk:doc-heading" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:variable name="n" select="tk:doc-number($div)"/>
+    <xsl:sequence select="if ($n eq '') then tk:doc-title-bare($div) else $n || '. ' || tk:doc-title-bare($div)"/>
   </xsl:function>
 
   <!-- Classification markings print as the letters in parentheses, e.g. "(C)". -->

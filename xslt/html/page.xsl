@@ -201,7 +201,7 @@
     <page href="{$page-id}.html">
       <html lang="{$lang}">
         <xsl:call-template name="h:head">
-          <xsl:with-param name="title" select="(if ($n != '') then $n || '. ' else '') || tk:doc-title-bare(.) || ' — ' || h:edition-name($toc)"/>
+          <xsl:with-param name="title" select="tk:doc-heading(.) || ' — ' || h:edition-name($toc)"/>
           <xsl:with-param name="links" as="element()*">
             <link rel="index" href="index.html"/>
             <xsl:if test="$prev"><link rel="prev" href="{$prev/@href}"/></xsl:if>
@@ -236,7 +236,7 @@
               <div class="doc-body">
                 <xsl:apply-templates select="node() except ($head, $subjects, $head/preceding-sibling::pb)"/>
               </div>
-              <xsl:variable name="notes" select=".//note[h:is-footnote(.)]
+              <xsl:variable name="notes" select=".//note[tk:is-footnote(.)]
                   [ancestor::div[@type = 'document'][1] is current()]"/>
               <xsl:if test="$notes">
                 <section class="footnotes" role="doc-endnotes" aria-labelledby="{tk:id(.)}-notes">

@@ -22,25 +22,11 @@
   </xsl:template>
 
   <!-- Notes that become footnotes (everything except inline notes). -->
-  <xsl:function name="h:is-footnote" as="xs:boolean">
-    <xsl:param name="note" as="element(note)"/>
-    <xsl:sequence select="not($note/@rend = 'inline' or $note/@place = ('inline', 'margin-inline'))"/>
-  </xsl:function>
-
-  <!-- A footnote's label: @n as printed, else its position among the document's footnotes. -->
-  <xsl:function name="h:note-label" as="xs:string">
-    <xsl:param name="note" as="element(note)"/>
-    <xsl:variable name="n" select="tk:note-label($note)"/>
-    <xsl:sequence select="if ($n != '') then $n else string(
-        count($note/preceding::note[h:is-footnote(.)]
-              [ancestor::div[@type = 'document'][1] is $note/ancestor::div[@type = 'document'][1]]) + 1)"/>
-  </xsl:function>
-
   <!-- Elements that need block containers in HTML: a p holding one becomes a div. -->
   <xsl:function name="h:has-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="exists($e/(list | table | figure | lg | floatingText | frus:attachment
-        | quote[p | list | lg] | note[not(h:is-footnote(.))][p]
+        | quote[p | list | lg] | note[not(tk:is-footnote(.))][p]
         | gap[tk:gap-is-block(.)] | p))"/>
   </xsl:function>
 
@@ -288,10 +274,10 @@
   <!-- A footnote: a superscript link here; the note itself is set at the end of the page. -->
   <xsl:template match="note">
     <xsl:variable name="id" select="tk:id(.)"/>
-    <sup class="noteref-wrap"><a href="#{$id}" id="{$id}-ref" class="noteref" role="doc-noteref">{h:note-label(.)}</a></sup>
+    <sup class="noteref-wrap"><a href="#{$id}" id="{$id}-ref" class="noteref" role="doc-noteref">{tk:note-number(.)}</a></sup>
   </xsl:template>
 
-  <xsl:template match="note[not(h:is-footnote(.))]" priority="2">
+  <xsl:template match="note[not(tk:is-footnote(.))]" priority="2">
     <xsl:choose>
       <xsl:when test="h:in-block-context(.)">
         <div>
@@ -311,7 +297,7 @@
   <!-- The footnote itself, inside the page's footnote list. -->
   <xsl:template match="note" mode="h:footnote">
     <xsl:variable name="id" select="tk:id(.)"/>
-    <xsl:variable name="label" select="h:note-label(.)"/>
+    <xsl:variable name="label" select="tk:note-number(.)"/>
     <xsl:variable name="backref" as="element()">
       <a href="#{$id}-ref" class="backref" role="doc-backlink" aria-label="Back to note {$label} in the text">↩</a>
     </xsl:variable>

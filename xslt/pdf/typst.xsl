@@ -84,7 +84,7 @@
   <!-- Heads keep with what follows (sticky), unless they hold a footnote (see doc-start). -->
   <xsl:function name="tkp:sticky" as="xs:string">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="if ($el//tei:note[not(@place = 'inline' or @rend = 'inline')]) then 'false' else 'true'"/>
+    <xsl:sequence select="if ($el//tei:note[tk:is-footnote(.)]) then 'false' else 'true'"/>
   </xsl:function>
 
   <xsl:function name="tkp:first" as="xs:string">
@@ -112,19 +112,10 @@
       $header/tei:fileDesc/tei:publicationStmt/tei:date[not(@type) or @type = 'publication-date']))"/>
   <xsl:variable name="m-availability" select="tkp:first($header/tei:fileDesc/tei:publicationStmt/tei:availability)"/>
 
-  <!-- The number and title a document is known by: "321. Note Prepared in …". FRUS volumes
-       already print the number in the head; it is not repeated. -->
-  <xsl:function name="tkp:doc-heading" as="xs:string">
-    <xsl:param name="div" as="element(tei:div)"/>
-    <xsl:variable name="n" select="tk:doc-number($div)"/>
-    <xsl:variable name="t" select="tk:doc-title($div)"/>
-    <xsl:sequence select="if ($n eq '' or tk:head-has-number($div)) then $t else $n || '. ' || $t"/>
-  </xsl:function>
-
   <!-- The running head of a document: its number and title, shortened at a word. -->
   <xsl:function name="tkp:running" as="xs:string">
     <xsl:param name="el" as="element()"/>
-    <xsl:variable name="heading" select="if ($el/self::tei:div) then tkp:doc-heading($el) else tkp:body-title($el)"/>
+    <xsl:variable name="heading" select="if ($el/self::tei:div) then tk:doc-heading($el) else tkp:body-title($el)"/>
     <xsl:sequence select="if (string-length($heading) gt 75)
         then replace(substring($heading, 1, 75), '\s+\S*$', '', ';j') || ' …' else $heading"/>
   </xsl:function>
@@ -141,7 +132,7 @@
       select="//tei:div[@type = 'document'] | //tei:TEI[not(.//tei:div[@type = 'document'])]/tei:text/tei:body"/>
 
   <xsl:variable name="m-title" select="
-      if (count($documents) eq 1) then tkp:doc-heading($documents)
+      if (count($documents) eq 1) then tk:doc-heading($documents)
       else tkp:first(($m-volume, $titleStmt/tei:title))"/>
 
   <!-- A label that occurs once in the output: the xml:id when unique, else made unique. -->
@@ -406,7 +397,7 @@
           <xsl:text>#toc-entry(label(</xsl:text>
           <xsl:value-of select="tkp:str(tkp:label(.))"/>
           <xsl:text>), </xsl:text>
-          <xsl:value-of select="tkp:str(tkp:doc-heading(.))"/>
+          <xsl:value-of select="tkp:str(tk:doc-heading(.))"/>
           <xsl:text>)&#10;</xsl:text>
         </xsl:when>
         <xsl:otherwise>
@@ -476,7 +467,7 @@
 
   <xsl:template match="tei:div[@type = 'document']" priority="2">
     <xsl:variable name="head" select="tei:head[not(@type)][1]"/>
-    <xsl:variable name="heading" select="tkp:doc-heading(.)"/>
+    <xsl:variable name="heading" select="tk:doc-heading(.)"/>
     <xsl:value-of select="$PARA"/>
     <xsl:call-template name="run-break"/>
     <xsl:text>#doc-start(</xsl:text>
@@ -825,11 +816,8 @@
 
   <!-- Notes: footnotes numbered by @n (else by their place in the document). -->
   <xsl:template match="tei:note">
-    <xsl:variable name="n" select="tk:note-label(.)"/>
     <xsl:variable name="doc" select="ancestor::tei:div[@type = 'document'][1]"/>
-    <xsl:variable name="label" select="if ($n ne '') then $n
-        else string(count(preceding::tei:note[not(@place = 'inline' or @rend = 'inline')]
-                          [empty($doc) or ancestor::tei:div[@type = 'document'][1] is $doc]) + 1)"/>
+    <xsl:variable name="label" select="tk:note-number(.)"/>
     <xsl:text>#note(</xsl:text>
     <xsl:value-of select="tkp:str($label) || ', ' || tkp:str(tkp:note-key(., $doc, $label))"/>
     <xsl:if test="tkp:ref-target(.)">
@@ -848,7 +836,7 @@
     <xsl:sequence select="string-join(((if ($doc) then tkp:label($doc) else ''), $label, generate-id($note)), '/')"/>
   </xsl:function>
 
-  <xsl:template match="tei:note[@place = 'inline' or @rend = 'inline']" priority="2">
+  <xsl:template match="tei:note[not(tk:is-footnote(.))]" priority="2">
     <xsl:choose>
       <xsl:when test="tkp:pb-between-blocks-like(.)">
         <xsl:text>#center-line[</xsl:text>
@@ -906,7 +894,7 @@
   <xsl:template match="tei:ref | tei:ptr">
     <xsl:variable name="t" select="normalize-space(tokenize(@target, '\s+')[1])"/>
     <xsl:variable name="local" select="if (starts-with($t, '#')) then key('id', substring($t, 2))
-        [self::tei:div or self::tei:note[not(@place = 'inline' or @rend = 'inline')] or self::tei:pb[@n]] else ()"/>
+        [self::tei:div or self::tei:note[tk:is-footnote(.)] or self::tei:pb[@n]] else ()"/>
     <xsl:choose>
       <xsl:when test="self::tei:ptr and not(node())"/>
       <xsl:when test="matches($t, '^(https?|mailto):')">
@@ -948,7 +936,7 @@
   <xsl:template match="text()">
     <xsl:variable name="next" select="following-sibling::node()[1]"/>
     <xsl:variable name="t" select="
-        if ($next[self::tei:note[not(@place = 'inline' or @rend = 'inline')]]) then replace(., '\s+$', '')
+        if ($next[self::tei:note[tk:is-footnote(.)]]) then replace(., '\s+$', '')
         else if ($next[self::tei:pb[not(tkp:pb-between-blocks(.))]]
                  and matches($next/following-sibling::node()[1][self::text()], '^\s')) then replace(., '\s+$', '')
         else string(.)"/>

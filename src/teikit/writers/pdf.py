@@ -64,17 +64,6 @@ def volume_tree(trees: list[etree._ElementTree]) -> etree._ElementTree:
     return etree.ElementTree(corpus)
 
 
-def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder becomes its `*.xml` files in natural order (d2 before d10)."""
-    def natural(path: Path):
-        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
-
-    out: list[Path] = []
-    for path in map(Path, paths):
-        out.extend(sorted(path.glob("*.xml"), key=natural) if path.is_dir() else [path])
-    return out
-
-
 def _parse_all(tei_paths: list[Path], report: Report) -> list[etree._ElementTree]:
     trees = []
     for path in tei_paths:
@@ -94,7 +83,7 @@ def _transform(tree: etree._ElementTree, config: Config, name: str) -> str:
 def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None) -> str | None:
     """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable."""
     report = report if report is not None else Report()
-    tei_paths = expand_inputs(tei_paths)
+    tei_paths = xmlio.xml_files(tei_paths)
     trees = _parse_all(tei_paths, report)
     if not trees or report.errors:
         if not trees and not report.errors:
@@ -202,7 +191,7 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
     """
     report = Report()
     out_pdf = Path(out_pdf)
-    tei_paths = expand_inputs([Path(p) for p in tei_paths])
+    tei_paths = xmlio.xml_files([Path(p) for p in tei_paths])
     if not per_document:
         source = to_typst(tei_paths, config, report)
         if source is not None:
