@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from teikit.config import Config
+from teikit.writers import typst_run
 from teikit.writers.pdf import render_pdf, to_typst, typeset
 
 from .conftest import REPO, SEED_TEI, need_shared, need_tool
@@ -158,6 +159,76 @@ def test_gold_frus_dialect_every_text_node_printed(tmp_path, volume):
         assert " ".join(title.split()[:4]) in _flat(pages[page])
 
 
+def _assert_tag_tree_whole(path: Path) -> None:
+    """The tagged structure survived the merge: every page's and link's marked content is found
+    in the parent tree, and every structure element refers to a page of the document."""
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and str(root["/Lang"]).startswith("en")
+    tree = root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    assert max(keys) < int(tree["/ParentTreeNextKey"])
+    pages = {p.indirect_reference.idnum for p in reader.pages}
+    used = set()
+    for page in reader.pages:
+        if "/StructParents" in page:                  # not on a blank verso
+            used.add(int(page["/StructParents"]))
+        for annot in page.get("/Annots", []) or []:
+            if "/StructParent" in annot.get_object():
+                used.add(int(annot.get_object()["/StructParent"]))
+    assert used <= keys
+    stack, seen = list(tree["/K"]), 0
+    while stack:
+        element = stack.pop().get_object()
+        if not hasattr(element, "get"):
+            continue
+        seen += 1
+        if "/Pg" in element:
+            assert element.raw_get("/Pg").idnum in pages
+        kids = element.get("/K")
+        if isinstance(kids, list):
+            stack += kids
+        elif kids is not None:
+            stack.append(kids)
+    assert seen > 100
+
+
+def test_parts_make_the_pages_of_one_run(tmp_path):
+    """A volume typeset in parts (each by its own Typst process, then merged) has the pages one
+    Typst run over the same markup makes: the same words on every page (the merged PDF stamps
+    the page numbers on; a blank verso before a part carries no running head), the same
+    bookmarks, every link resolved to a page, and each footnote on the page of its call."""
+    gold = need_shared("corpus/frus-gold")
+    inputs = [gold / "frus1981-88v05-header.xml", *sorted(gold.glob("frus1981-88v05-d*.xml"))]
+    source = to_typst(inputs, Config(root=tmp_path), part_size=15_000)
+    assert source.count("\n// tk-part ") >= 3
+    parts = typeset(source)
+    one_run, _, _ = typst_run.run(source)
+    (tmp_path / "parts.pdf").write_bytes(parts.pdf)
+    (tmp_path / "one.pdf").write_bytes(one_run)
+    merged, merged_pages = _pages(tmp_path / "parts.pdf")
+    single, single_pages = _pages(tmp_path / "one.pdf")
+    assert len(merged_pages) == len(single_pages)
+    blank = [i for i, text in enumerate(merged_pages) if not text.strip()]
+    assert 0 < len(blank) < len(merged_pages) // 4
+    words = lambda text: sorted(text.replace("\xad", "-").split())    # one hyphen glyph, two code points
+    for i, (a, b) in enumerate(zip(merged_pages, single_pages)):
+        if i not in blank:
+            assert words(a) == words(b), i
+    assert _outline(merged) == _outline(single)
+    for i in range(len(merged.pages)):
+        for annot in merged.pages[i].get("/Annots", []) or []:
+            assert "teikit-" not in str(annot.get_object().get("/A", {}).get("/URI", "")), i
+    assert [len(_links(merged, i)) for i in range(len(merged.pages))] == \
+        [len(_links(single, i)) for i in range(len(single.pages))]
+    _assert_tag_tree_whole(tmp_path / "parts.pdf")
+    assert parts.notes and not parts.misplaced
+    for key, call_page, _ in parts.notes:           # pages of the merged PDF
+        number = key.split("/")[1]
+        assert number in merged_pages[call_page - 1]
+
+
 # --- gold corpus, teikit's dialect (the benchmark builder converts it) --------------------
 
 @pytest.fixture(scope="module")
@@ -261,9 +332,10 @@ def test_bench_contents_page_numbers_and_links_point_at_the_documents(bench):
 
 # --- index of persons, cross-references, per-document PDFs ---------------------------------
 
-def test_index_of_persons_and_cross_references(tmp_path):
+@pytest.mark.parametrize("part_size", [None, 300], ids=["one-run", "parts"])
+def test_index_of_persons_and_cross_references(tmp_path, part_size):
     out = tmp_path / "persons.pdf"
-    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path))
+    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path), part_size=part_size)
     assert report.ok and not report.warnings, [d.format() for d in report.diagnostics]
     reader, pages = _pages(out)
     outline = {t: page for t, page, _ in _outline(reader)}

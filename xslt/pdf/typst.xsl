@@ -131,6 +131,9 @@
   <xsl:variable name="doc-starts" as="element()*"
       select="//tei:div[@type = 'document'] | //tei:TEI[not(.//tei:div[@type = 'document'])]/tei:text/tei:body"/>
 
+  <!-- Chapters: headed divisions holding documents (they have a line in the contents). -->
+  <xsl:variable name="sections" select="//tei:div[tei:head][.//tei:div[@type = 'document']][not(@type = 'document')]"/>
+
   <xsl:variable name="m-title" select="
       if (count($documents) eq 1) then tk:doc-heading($documents)
       else tkp:first(($m-volume, $titleStmt/tei:title))"/>
@@ -171,6 +174,15 @@
     <xsl:value-of select="string-join($doc-starts ! tkp:str(tkp:running(.)), ', ')"/>
     <xsl:value-of select="if (count($doc-starts) eq 1) then ',' else ''"/>
     <xsl:text>)&#10;</xsl:text>
+    <!-- Every label a link may point at (documents, chapters, referenced notes and pages): where
+         each landed is asked of every part, for links between parts. -->
+    <xsl:variable name="anchors" select="distinct-values((
+        ($doc-starts, $sections) ! tkp:label(.),
+        //*[@xml:id][tkp:ref-target(.)][tkp:label(.) eq @xml:id] ! string(@xml:id)))"/>
+    <xsl:text>#let tk-anchor-names = (</xsl:text>
+    <xsl:value-of select="string-join($anchors ! tkp:str(.), ', ')"/>
+    <xsl:value-of select="if (count($anchors) eq 1) then ',' else ''"/>
+    <xsl:text>)&#10;</xsl:text>
     <xsl:text><![CDATA[
 // Margins: the outer one holds the page markers of the printed edition.
 // Pages are numbered from the first page of the documents (the front matter is unnumbered).
@@ -183,9 +195,29 @@
 #let m-bottom = 0.9in
 #let marker-gap = 0.18in
 #let tk-docs = counter("tk-docs")
-// The body's first page (one label lookup); pages before it have no header.
-#let body-page() = locate(<tk-body>).page()
+// A long volume is typeset in parts, each by its own Typst process (teikit.writers.pdf_parts):
+// a part is told which documents and page breaks precede it (tk-docs-before, tk-pbs-before);
+// the page numbers of its headers are stamped on afterwards (tk-part: "body"), or it is the
+// stamp itself (tk-part: "numbers"); links to labels of other parts become placeholders the
+// merge resolves (teikit-label:NAME), and the contents and the index read their page numbers
+// from tk-anchors and tk-marks. Without tk-part the whole volume is one run, as here.
+#let tk-part = sys.inputs.at("tk-part", default: none)
+#let tk-docs-before = int(sys.inputs.at("tk-docs-before", default: "0"))
+#let tk-pbs-before = int(sys.inputs.at("tk-pbs-before", default: "0"))
+#let tk-anchors = json(bytes(sys.inputs.at("tk-anchors", default: "{}")))
+#let tk-marks = json(bytes(sys.inputs.at("tk-marks", default: "[]")))
+// The body's first page (one label lookup); pages before it have no header. A part without
+// the label is body from its first page.
+#let body-page() = { let b = query(<tk-body>); if b.len() == 0 { 1 } else { b.first().location().page() } }
 #let page-no(loc) = str(loc.page() - body-page() + 1)
+// A link to a label: a Typst link when the label is typeset in the same run, else a placeholder.
+#let tk-link(target, body) = if tk-part == none { link(target, body) } else {
+  context if query(target).len() > 0 { link(target, body) } else { link("teikit-label:" + str(target), body) }
+}
+// The printed page number of a label, for the contents.
+#let tk-page-of(target) = if tk-part == none { context page-no(locate(target)) } else {
+  tk-anchors.at(str(target), default: (page: "")).page
+}
 #set text(font: "Libertinus Serif", size: base-size, lang: "en", region: "us", hyphenate: true)
 #set par(justify: true, leading: 0.62em, spacing: 0.62em, first-line-indent: (amount: 1.5em, all: true))
 #set footnote(numbering: "1")
@@ -219,7 +251,7 @@
 #let margin-text(label-text) = text(size: 0.72em, style: "normal", weight: "regular", hyphenate: false)[\[#label-text\]]
 #let page-markers = context {
   let p = here().page()
-  let i = tk-pbs.get().first()
+  let i = tk-pbs.get().first() + tk-pbs-before
   let marks = ()
   while i > 0 {
     let found = query(label("tk-pb-" + str(i)))
@@ -240,20 +272,25 @@
   paper: paper,
   margin: (inside: m-inside, outside: m-outside, top: 1in, bottom: m-bottom),
   header-ascent: 40%,
-  foreground: page-markers,
+  foreground: if tk-part == "numbers" { none } else { page-markers },
+  // The page number at the outer edge, the running head centred between: the number stands
+  // alone so that a part's numbers can be stamped on in the same place (tk-part: "numbers").
   header: context {
     let p = here().page()
     if p < body-page() { return }
-    let k = tk-docs.get().first()
-    let cur = if k < doc-ids.len() and locate(label(doc-ids.at(k))).page() == p { k } else { k - 1 }
-    let num = page-no(here())
     set text(size: 0.8em)
     set par(first-line-indent: 0pt, justify: false)
-    if calc.even(p) {
-      [#num #h(1fr) #emph(running-volume) #h(1fr)]
-    } else {
-      [#h(1fr) #(if cur >= 0 { doc-running.at(cur) }) #h(1fr) #num]
+    let num = if tk-part in (none, "numbers") { page-no(here()) }
+    let head = if tk-part == "numbers" { none } else {
+      let k = tk-docs.get().first() + tk-docs-before
+      let starts-here(k) = { let d = query(label(doc-ids.at(k))); d.len() > 0 and d.first().location().page() == p }
+      let cur = if k < doc-ids.len() and starts-here(k) { k } else { k - 1 }
+      if calc.even(p) { emph(running-volume) } else if cur >= 0 { doc-running.at(cur) }
     }
+    // The number on the last line (the header stands on the margin's foot): where a stamp
+    // without the running head puts it too.
+    grid(columns: (3em, 1fr, 3em),
+      align(left + bottom, if calc.even(p) { num }), align(center, head), align(right + bottom, if calc.odd(p) { num }))
   },
 )
 
@@ -301,30 +338,42 @@
 #let gap-block(body) = { set par(first-line-indent: 0pt); body }
 #let toc-entry(target, title) = block(width: 100%, above: 0.5em, breakable: false)[
   #set par(first-line-indent: 0pt, hanging-indent: 2em, justify: false)
-  #link(target, title) #box(width: 1fr, repeat[.#h(0.3em)]) #context link(target, page-no(locate(target)))
+  #tk-link(target, title) #box(width: 1fr, repeat[.#h(0.3em)]) #tk-link(target, tk-page-of(target))
 ]
 #let toc-section(target, title) = block(width: 100%, above: 1.2em, below: 0.8em, sticky: true)[
   #set par(first-line-indent: 0pt, justify: false)
-  #link(target, strong(title)) #h(1fr) #context link(target, page-no(locate(target)))
+  #tk-link(target, strong(title)) #h(1fr) #tk-link(target, tk-page-of(target))
 ]
-// The index of persons: each entry lists the pages of the marks (tk-i-ID) its mentions left.
-#let index-entry(id, body) = block(width: 100%, above: 0.35em)[
-  #set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)
-  #body#context {
-    let seen = ()
-    let refs = ()
-    for m in query(label("tk-i-" + id)) {
-      let n = page-no(m.location())
-      if n not in seen { seen.push(n); refs.push(link(m.location(), str(n))) }
-    }
-    if refs.len() > 0 { [, ] + refs.join([, ]) }
+// The index of persons: each person with the pages of the marks (metadata ID, tk-i) their
+// mentions left, gathered once; in a part, the marks of all parts come in tk-marks.
+#let index-of-persons(entries) = context {
+  let pages = (:)
+  let marks = if tk-part == none {
+    query(<tk-i>).map(m => (m.value, page-no(m.location()), m.location()))
+  } else {
+    tk-marks.map(m => (m.at(0), m.at(1), "teikit-mark:" + str(m.at(2))))
   }
-]
+  for (id, n, target) in marks {
+    let seen = pages.at(id, default: ())
+    if seen.all(x => x.at(0) != n) { pages.insert(id, seen + ((n, target),)) }
+  }
+  for (id, body) in entries {
+    block(width: 100%, above: 0.35em)[
+      #set par(first-line-indent: 0pt, hanging-indent: 1.5em, justify: false)
+      #body#{
+        let refs = pages.at(id, default: ()).map(((n, target)) => link(target, n))
+        if refs.len() > 0 { [, ] + refs.join([, ]) }
+      }
+    ]
+  }
+}
 ]]></xsl:text>
+    <xsl:text>&#10;// tk-front&#10;</xsl:text>
     <xsl:call-template name="title-page"/>
     <xsl:if test="count($documents) gt 1">
       <xsl:call-template name="contents"/>
     </xsl:if>
+    <xsl:text>&#10;// tk-part 0 0&#10;</xsl:text>
     <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#metadata("body") &lt;tk-body&gt;&#10;&#10;</xsl:text>
     <xsl:apply-templates select="/*"/>
     <xsl:text>&#10;</xsl:text>
@@ -377,21 +426,24 @@
   <!-- The index of persons: each person of the list with the pages that mention them. -->
   <xsl:template name="index-of-persons">
     <xsl:if test="exists($persons)">
-      <xsl:text>&#10;#pagebreak(weak: true)&#10;#section-start("Index of Persons", "tk-index")[Index of Persons]&#10;&#10;</xsl:text>
+      <xsl:value-of select="'&#10;// tk-back ' || count($doc-starts) || ' ' || count(//tei:pb[@n]) || '&#10;'"/>
+      <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#section-start("Index of Persons", "tk-index")[Index of Persons]&#10;&#10;</xsl:text>
+      <xsl:text>#index-of-persons((&#10;</xsl:text>
       <xsl:for-each select="$persons">
-        <xsl:text>#index-entry(</xsl:text>
+        <xsl:text>  (</xsl:text>
         <xsl:value-of select="tkp:str(@xml:id)"/>
-        <xsl:text>)[</xsl:text>
+        <xsl:text>, [</xsl:text>
         <xsl:value-of select="tkp:esc(replace(normalize-space(if (self::tei:person) then (tei:persName, .)[1] else .), '[,;]\s*$', '', ';j'))"/>
-        <xsl:text>]&#10;</xsl:text>
+        <xsl:text>]),&#10;</xsl:text>
       </xsl:for-each>
+      <xsl:text>))&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
 
   <xsl:template name="contents">
     <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#page(header: none, numbering: none)[&#10;#align(center, text(weight: "bold", size: 1.25em)[Contents])&#10;#v(1.5em)&#10;</xsl:text>
     <!-- Documents, and the chapters (headed divisions holding documents) they stand in. -->
-    <xsl:for-each select="$documents | //tei:div[tei:head][.//tei:div[@type = 'document']][not(@type = 'document')]">
+    <xsl:for-each select="$documents | $sections">
       <xsl:choose>
         <xsl:when test="@type = 'document'">
           <xsl:text>#toc-entry(label(</xsl:text>
@@ -437,32 +489,67 @@
     <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <!-- Page runs. Typst lays out the stretches between page breaks in parallel, one per core,
-       so a long volume is cut into runs of about $pdf-run-chars characters of text: the
-       document that opens a run starts a new page (as after a chapter break). A volume
-       shorter than that is one run and its documents simply follow one another. -->
-  <xsl:variable name="run-starts" as="map(xs:string, xs:boolean)">
+  <!-- Page runs and parts. Typst lays out the stretches between page breaks in parallel, so a
+       long volume is cut into runs of about $pdf-run-chars characters of text, and into parts
+       of about $pdf-part-chars, each typeset by a Typst process of its own (memory grows with
+       the pages of one process). The document that opens a run starts a new page, one that
+       opens a part a new right-hand page, as a chapter would; when it is the first document
+       of a chapter (or of nested ones), the cut goes before the outermost such heading. A
+       volume shorter than a run is one run: its documents simply follow one another.
+       Map: generate-id of the element before which to cut → 'run' | 'part N' (N documents
+       before it; counted here: the templates may see another copy of the tree, whitespace
+       stripped, so their nodes do not compare with these). -->
+  <xsl:variable name="cuts" as="map(xs:string, xs:string)">
     <xsl:map>
       <xsl:iterate select="$doc-starts">
-        <xsl:param name="acc" as="xs:integer" select="0"/>
+        <xsl:param name="index" as="xs:integer" select="0"/>
+        <xsl:param name="run" as="xs:integer" select="0"/>
+        <xsl:param name="part" as="xs:integer" select="0"/>
         <xsl:variable name="len" select="string-length(.)"/>
+        <xsl:variable name="doc" select="."/>
+        <xsl:variable name="at" select="(ancestor::tei:div[tei:head][not(@type = 'document')]
+            [(.//tei:div[@type = 'document'])[1] is $doc], .)[1]"/>
         <xsl:choose>
-          <xsl:when test="$pdf-run-chars gt 0 and $acc gt 0 and $acc + $len gt $pdf-run-chars">
-            <xsl:map-entry key="generate-id(.)" select="true()"/>
-            <xsl:next-iteration><xsl:with-param name="acc" select="$len"/></xsl:next-iteration>
+          <xsl:when test="$pdf-part-chars gt 0 and $part gt 0 and $part + $len gt $pdf-part-chars">
+            <xsl:map-entry key="generate-id($at)" select="'part ' || $index"/>
+            <xsl:next-iteration>
+              <xsl:with-param name="index" select="$index + 1"/>
+              <xsl:with-param name="run" select="$len"/>
+              <xsl:with-param name="part" select="$len"/>
+            </xsl:next-iteration>
+          </xsl:when>
+          <xsl:when test="$pdf-run-chars gt 0 and $run gt 0 and $run + $len gt $pdf-run-chars">
+            <xsl:map-entry key="generate-id($at)" select="'run'"/>
+            <xsl:next-iteration>
+              <xsl:with-param name="index" select="$index + 1"/>
+              <xsl:with-param name="run" select="$len"/>
+              <xsl:with-param name="part" select="$part + $len"/>
+            </xsl:next-iteration>
           </xsl:when>
           <xsl:otherwise>
-            <xsl:next-iteration><xsl:with-param name="acc" select="$acc + $len"/></xsl:next-iteration>
+            <xsl:next-iteration>
+              <xsl:with-param name="index" select="$index + 1"/>
+              <xsl:with-param name="run" select="$run + $len"/>
+              <xsl:with-param name="part" select="$part + $len"/>
+            </xsl:next-iteration>
           </xsl:otherwise>
         </xsl:choose>
       </xsl:iterate>
     </xsl:map>
   </xsl:variable>
 
+  <!-- A part's marker line says how many documents and numbered page breaks precede it. -->
   <xsl:template name="run-break">
-    <xsl:if test="map:contains($run-starts, generate-id(.))">
-      <xsl:text>#pagebreak(weak: true)&#10;&#10;</xsl:text>
-    </xsl:if>
+    <xsl:variable name="cut" select="$cuts(generate-id(.))"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($cut, 'part ')">
+        <xsl:value-of select="'&#10;// tk-' || $cut || ' ' || accumulator-before('tkp:pbs') || '&#10;'"/>
+        <xsl:text>#pagebreak(to: "odd", weak: true)&#10;&#10;</xsl:text>
+      </xsl:when>
+      <xsl:when test="$cut = 'run'">
+        <xsl:text>#pagebreak(weak: true)&#10;&#10;</xsl:text>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:div[@type = 'document']" priority="2">
@@ -493,6 +580,7 @@
     <xsl:variable name="head" select="tei:head[1]"/>
     <xsl:if test="$head">
       <xsl:value-of select="$PARA"/>
+      <xsl:call-template name="run-break"/>
       <xsl:text>#section-start(</xsl:text>
       <xsl:value-of select="tkp:str(string-join($head//text()[not(ancestor::tei:note)], '')) || ', ' || tkp:str(tkp:label(.))"/>
       <xsl:text>, sticky: </xsl:text>
@@ -905,7 +993,7 @@
         <xsl:text>]</xsl:text>
       </xsl:when>
       <xsl:when test="count($local) eq 1 and $local/@xml:id and tkp:label($local) eq $local/@xml:id">
-        <xsl:text>#link(label(</xsl:text>
+        <xsl:text>#tk-link(label(</xsl:text>
         <xsl:value-of select="tkp:str(tkp:label($local))"/>
         <xsl:text>))[</xsl:text>
         <xsl:apply-templates/>
@@ -915,11 +1003,11 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A mention of a person of the list leaves a mark the index collects (tk-i-ID). -->
+  <!-- A mention of a person of the list leaves a mark the index collects (tk-i, valued ID). -->
   <xsl:template match="tei:persName[@corresp]">
     <xsl:variable name="id" select="substring-after(tokenize(normalize-space(@corresp), ' ')[1], '#')"/>
     <xsl:if test="$id ne '' and tkp:is-person(key('id', $id))">
-      <xsl:value-of select="'#metadata(none)#label(' || tkp:str('tk-i-' || $id) || ')'"/>
+      <xsl:value-of select="'#metadata(' || tkp:str($id) || ')&lt;tk-i&gt;'"/>
     </xsl:if>
     <xsl:apply-templates/>
   </xsl:template>

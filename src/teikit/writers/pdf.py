@@ -18,9 +18,7 @@ leave a few behind: see docs/toolchain-notes in the shared material).
 from __future__ import annotations
 
 import copy
-import json
-import re
-import tempfile
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +32,6 @@ from ..xslt import edition_params, stylesheet
 
 STYLESHEET = "pdf/typst.xsl"
 TEI = xmlio.TEI_NS
-_TYPST_NAME = "edition.typ"
 
 
 def _as_tei(root: etree._Element) -> etree._Element:
@@ -75,13 +72,29 @@ def _parse_all(tei_paths: list[Path], report: Report) -> list[etree._ElementTree
     return trees
 
 
-def _transform(tree: etree._ElementTree, config: Config, name: str) -> str:
+def _transform(tree: etree._ElementTree, config: Config, name: str, part_chars: int = 0) -> str:
     sheet = stylesheet(resources.xslt(STYLESHEET))
-    return sheet.transform(tree, edition_params(config), name)
+    return sheet.transform(tree, {**edition_params(config), "pdf-part-chars": part_chars}, name)
 
 
-def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None) -> str | None:
-    """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable."""
+def part_chars(tree: etree._ElementTree, workers: int | None = None) -> int:
+    """The size of the parts a volume is typeset in (characters of text; 0: one part): as few
+    parts as keep each under pdf_parts.MAX_PART_CHARS, a multiple of the cores in number so
+    that none waits alone at the end."""
+    from .pdf_parts import MAX_PART_CHARS
+
+    total = sum(len(t) for t in tree.getroot().itertext())
+    if total <= MAX_PART_CHARS:
+        return 0
+    workers = workers or os.cpu_count() or 1
+    rounds = -(-total // (workers * MAX_PART_CHARS))
+    return int(total / (rounds * workers) * 1.05)
+
+
+def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None,
+             part_size: int | None = None) -> str | None:
+    """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable.
+    `part_size`: characters of text per part (see pdf_parts); by default from the volume's size."""
     report = report if report is not None else Report()
     tei_paths = xmlio.xml_files(tei_paths)
     trees = _parse_all(tei_paths, report)
@@ -90,16 +103,8 @@ def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None
             report.error("<pdf>", 0, 0, "no TEI input to render")
         return None
     name = str(tei_paths[0]) if len(tei_paths) == 1 else f"{tei_paths[0]} (+{len(tei_paths) - 1} more)"
-    return _transform(volume_tree(trees), config, name)
-
-
-# Appended to every source: where each footnote call and each note text landed (PDF pages).
-_PROBE = """
-#context [#metadata((
-  calls: query(<tk-fn-call>).map(m => (m.value, m.location().page())),
-  texts: query(<tk-fn-text>).map(m => (m.value, m.location().page())),
-)) <tk-probe>]
-"""
+    volume = volume_tree(trees)
+    return _transform(volume, config, name, part_chars(volume) if part_size is None else part_size)
 
 
 @dataclass
@@ -114,46 +119,36 @@ class Typeset:
         return [note for note in self.notes if note[1] != note[2]]
 
 
+def footnotes(probe: dict, page_of=lambda page: page) -> list[tuple[str, int, int | None]]:
+    """(key, call page, text page) of every footnote the probe saw; `page_of` maps its pages."""
+    texts = {key: page_of(page) for key, page in probe["texts"]}
+    return [(key, page_of(page), texts.get(key)) for key, page in probe["calls"]]
+
+
 def typeset(source: str, source_name: str = "<pdf>") -> Typeset:
     """Compile Typst markup to PDF with only the bundled fonts, in an empty folder, then ask the
-    same compiler (its layout cached) where the footnotes went.
+    same compiler (its layout cached) where the footnotes went. A long volume whose markup is
+    cut into parts is typeset part by part in parallel and merged (`pdf_parts`).
 
     A failure raises RenderError with the message, its location in the generated markup and
     Typst's hints.
     """
-    import typst
+    from . import pdf_parts
+    from .typst_run import TypstFailure, run
 
-    with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
-        typ = Path(tmp) / _TYPST_NAME
-        typ.write_text(source + _PROBE, encoding="utf-8")
-        try:
-            compiler = typst.Compiler(str(typ), root=tmp, ignore_system_fonts=True, font_paths=[])
-            pdf, warnings = compiler.compile_with_warnings(format="pdf")
-            probe = compiler.query("<tk-probe>", field="value", one=True)
-        except typst.TypstError as exc:
-            raise RenderError(_typst_message(exc), source_name, 0, 0) from None
-    probe = json.loads(probe) if isinstance(probe, str) else probe
-    texts = {key: page for key, page in probe["texts"]}
-    notes = [(key, page, texts.get(key)) for key, page in probe["calls"]]
-    return Typeset(pdf, [_typst_message(w) for w in warnings or ()], notes)
+    try:
+        if pdf_parts.has_parts(source):
+            return pdf_parts.typeset_parts(source)
+        pdf, warnings, probe = run(source)
+    except TypstFailure as exc:
+        raise RenderError(str(exc), source_name, 0, 0) from None
+    return Typeset(pdf, warnings, footnotes(probe))
 
 
 def compile_typst(source: str, source_name: str = "<pdf>") -> tuple[bytes, list[str]]:
     """Compile Typst markup to PDF bytes; returns the PDF and the typesetter's warnings."""
     result = typeset(source, source_name)
     return result.pdf, result.warnings
-
-
-def _typst_message(exc) -> str:
-    text = f"Typst: {getattr(exc, 'message', None) or exc}"
-    diagnostic = getattr(exc, "diagnostic", "") or ""
-    where = re.search(r"┌─ .*?:(\d+):(\d+)", diagnostic)
-    if where:
-        text += f" (line {where.group(1)}, column {where.group(2)} of the generated Typst; keep it with keep_typst)"
-    hints = [h for h in (getattr(exc, "hints", None) or []) if h]
-    if hints:
-        text += "; hint: " + "; hint: ".join(hints)
-    return text
 
 
 def _note_name(key: str) -> str:
@@ -179,7 +174,7 @@ def _write(source: str, out_pdf: Path, report: Report, keep_typst: bool) -> Type
 
 
 def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst: bool = False,
-               per_document: bool = False) -> Report:
+               per_document: bool = False, part_size: int | None = None) -> Report:
     """Typeset TEI files (single documents, volumes, folders of them, or a mix) as one PDF at
     `out_pdf`; with `per_document`, one PDF per document in the folder `out_pdf`, named by the
     document's xml:id (else its input file and position).
@@ -187,13 +182,14 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
     Unreadable inputs are reported as errors and nothing is written; a stylesheet or Typst
     failure raises RenderError. A footnote whose text Typst set on another page than its call
     is a warning naming both pages. With `keep_typst`, the generated markup is also written
-    next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it.
+    next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it. `part_size`:
+    see `to_typst`.
     """
     report = Report()
     out_pdf = Path(out_pdf)
     tei_paths = xmlio.xml_files([Path(p) for p in tei_paths])
     if not per_document:
-        source = to_typst(tei_paths, config, report)
+        source = to_typst(tei_paths, config, report, part_size)
         if source is not None:
             _write(source, out_pdf, report, keep_typst)
         return report
