@@ -12,7 +12,6 @@ import click
 
 from . import api
 from .__about__ import __version__
-from .build import build as run_build
 from .errors import TeikitError
 from .report import ERROR, INFO, WARNING, Report
 
@@ -281,6 +280,8 @@ def package(ctx: Context, project: Path, output: Path | None, verify: Path | Non
 @handled
 def build(ctx: Context, project: Path, force: bool, no_html: bool, no_pdf: bool, jobs: int | None) -> None:
     """Build a project: seeds → tei → validate → build/html and build/pdf."""
+    from .build import build as run_build
+
     with _progress(ctx, "converting") as progress:
         report = run_build(project, force=force, html=not no_html, pdf=not no_pdf, jobs=jobs or os.cpu_count() or 1,
                            log=ctx.log, progress=progress)
