@@ -18,6 +18,7 @@ from lxml import etree
 
 from .conftest import REPO, SEED_TEI
 from teikit.errors import SchemaError, UsageError
+from teikit.schematron import compile_schematron
 from teikit.report import ERROR
 
 # The module, not the function of the same name that teikit/__init__.py exports.
@@ -354,3 +355,31 @@ def test_grammars_that_cannot_be_split_are_run_whole(tmp_path):
         assert loaded._split is None
         assert not loaded.is_valid(etree.ElementTree(etree.fromstring(bad)))
 
+
+def test_schematron_patterns_visit_only_the_elements_their_rules_can_match(tmp_path):
+    """Patterns whose rules name their elements visit only those (a superset of what the
+    rules match); the rest visit every node. Either way the first rule that matches a node
+    is the one that fires, and predicates, unions and paths in contexts keep their meaning."""
+    sch = tmp_path / "rules.sch"
+    sch.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">'
+        '<ns prefix="t" uri="urn:t"/>'
+        '<pattern id="named">'
+        '<rule context="t:a/t:b[1]"><report id="first-b" test="true()">first b</report></rule>'
+        '<rule context="t:b[@k = \'x|y\'] | t:c"><report id="b-or-c" test="true()">b or c</report></rule>'
+        '</pattern>'
+        '<pattern id="any"><rule context="*[@k]"><report id="has-k" test="true()">k</report></rule></pattern>'
+        '<pattern id="root"><rule context="/"><assert id="root-a" test="t:a">root</assert></rule></pattern>'
+        '<pattern id="attr"><rule context="@k"><report id="k-attr" test=". = \'z\'">k z</report></rule></pattern>'
+        '</schema>', encoding="utf-8")
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<a xmlns="urn:t"><b k="x|y"/><b k="x|y"/><c k="z"/><d><b/></d></a>', encoding="utf-8")
+    xslt = compile_schematron(sch).xslt
+    assert 'select="//t:b | //t:c"' in xslt and 'select="$tk_nodes"' in xslt
+    found = sorted((d.rule, d.xpath) for d in v.validate([doc], [sch]).diagnostics)
+    assert found == [
+        ("b-or-c", "/a/b[2]"), ("b-or-c", "/a/c[1]"),  # not d/b: no @k, and not a child of a
+        ("first-b", "/a/b[1]"),  # b[1] matches both rules: the first one fires
+        ("has-k", "/a/b[1]"), ("has-k", "/a/b[2]"), ("has-k", "/a/c[1]"),
+        ("k-attr", "/a/c[1]/@k"),
+    ]

@@ -287,6 +287,7 @@ class _Compiler:
         report.set("schemaVersion", self.root.get("schemaVersion") or "")
         needs_attrs = False
         modes = []
+        selects: list[str | None] = []
         for n, pattern in enumerate(patterns):
             mode = f"p{n}"
             ap = etree.SubElement(report, etree.QName(SVRL, "active-pattern"))
@@ -295,10 +296,13 @@ class _Compiler:
             rules = [r for r in pattern if isinstance(r.tag, str) and r.tag == _S + "rule" and r.get("abstract") != "true"]
             lets = [c for c in pattern if isinstance(c.tag, str) and c.tag == _S + "let"]
             count = 0
+            candidates: list[str] | None = []
             for priority, rule in zip(range(len(rules) + 1000, 1000, -1), rules):
                 context = rule.get("context")
                 if not context:
                     continue
+                names = _last_step_names(context)
+                candidates = None if names is None or candidates is None else candidates + names
                 reason = _external_reason(context, external_vars, external_funcs)
                 body = self._rule_body(rule, abstract_rules)
                 if reason:
@@ -319,15 +323,19 @@ class _Compiler:
                         self._check(tmpl, item, pattern, local_external, external_funcs)
                         count += 1
             modes.append((mode, count))
+            selects.append(" | ".join(f"//{n}" for n in dict.fromkeys(candidates)) if candidates else None)
             # Nodes no rule of this pattern matches: nothing.
             etree.SubElement(out, _X + "template", match="node() | @*", mode=mode, priority="-100")
         select = "$tk_nodes"
         var = etree.Element(_X + "variable", name="tk_nodes",
                             select="(/, //*, //@*)" if needs_attrs else "(/, //*)")
         main.insert(0, var)
-        for (mode, count), ap in zip(modes, report.findall(f"{{{SVRL}}}active-pattern")):
+        # A pattern whose rules all match named elements visits only the elements of those
+        # names (a superset of what its rules match, in document order) instead of every node:
+        # on a 7 MB volume teikit.sch's eight patterns would otherwise dispatch 360,000 nodes.
+        for (mode, count), narrow, ap in zip(modes, selects, report.findall(f"{{{SVRL}}}active-pattern")):
             if count:
-                ap.addnext(etree.Element(_X + "apply-templates", select=select, mode=mode))
+                ap.addnext(etree.Element(_X + "apply-templates", select=narrow or select, mode=mode))
         text = etree.tostring(out, encoding="unicode")
         compiled = Compiled(xslt='<?xml version="1.0" encoding="UTF-8"?>\n' + text, binding=self.binding,
                             title=report.get("title"), skipped=self.skipped, asserts=self.asserts)
@@ -422,6 +430,45 @@ def _can_match_attribute(context: str) -> bool:
     stripped = "".join(plain)
     return any(re.search(r"(^|/|\|)\s*(@|attribute::)", part) or part.strip() in ("node()", "@*")
                for part in [stripped])
+
+
+_QNAME = re.compile(r"(?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*")
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """Split an XPath at `separator` outside brackets, parentheses, braces and strings."""
+    parts, depth, quote, start = [], 0, None, 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[({":
+            depth += 1
+        elif ch in "])}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            start = i + len(separator)
+    parts.append(text[start:])
+    return parts
+
+
+def _last_step_names(context: str) -> list[str] | None:
+    """The element names a rule context can match (the name test of the last step of each
+    alternative), or None when it may match other nodes or any name (`*`, `@x`, `/`,
+    `text()`, `id('x')`, `element(x)`, `Q{uri}x`...)."""
+    names = []
+    for alternative in _top_level_split(context, "|"):
+        last = _top_level_split(alternative, "/")[-1]
+        step = last.split("[", 1)[0].strip()  # the name test, before any predicate
+        for axis in ("child::", "self::", "descendant::", "descendant-or-self::"):
+            step = step.removeprefix(axis)
+        if not _QNAME.fullmatch(step):
+            return None
+        names.append(step)
+    return names
 
 
 def compile_schematron(path: str | os.PathLike, phase: str | None = None) -> Compiled:
