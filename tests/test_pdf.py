@@ -292,3 +292,42 @@ def test_frus_volume_every_footnote_on_the_page_of_its_call(tmp_path, bare_confi
     # each bookmark leads to the page where its title begins
     for title, page in outline:
         assert " ".join(title.split()[:4]) in flat[page]
+
+
+# --- a long volume in parts ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["persons", "gold"])
+def test_pieces_written_one_by_one_are_the_whole_markup(name):
+    """The stylesheet writes a long volume piece by piece (so that each body part is typeset
+    while the next is written); the pieces, in order, are exactly the markup written at once."""
+    from teikit import xmlio
+    from teikit.writers import pdf_parts
+
+    if name == "persons":
+        paths = [DATA / "persons.xml"]
+    else:
+        gold = need_shared("corpus/frus-gold")
+        paths = [gold / "frus1981-88v05-header.xml", *sorted(gold.glob("frus1981-88v05-d*.xml"))]
+    volume = pdf_writer.volume_tree([xmlio.parse(p) for p in paths])
+    starts = pdf_writer.part_starts(volume, 3)
+    assert len(starts) == 3 and starts[0] == 1
+    whole = pdf_writer._transform(volume, Config(root=REPO), "x", starts)
+    preamble, pieces = pdf_parts.split(whole)
+    sheet = pdf_writer.stylesheet(pdf_writer.resources.xslt(pdf_writer.STYLESHEET))
+    names = ["preamble", "front", "1", "2", "3", "back"]
+    written = dict(zip(names, sheet.transforms(volume, [pdf_writer._params(Config(root=REPO), starts, n) for n in names])))
+    assert written["preamble"] == preamble
+    assert "".join(written[n] for n in names[1:]) == whole[len(preamble):]
+    assert [p.kind for p in pieces] == ["front", "part", "part", "part"] + (["back"] if written["back"] else [])
+    assert [p.text for p in pieces if p.kind == "part"] == [written[n] for n in ("1", "2", "3")]
+
+
+def test_part_starts_are_even_and_whole_documents():
+    sizes_volume = etree.ElementTree(etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>'
+        + "".join(f'<div type="document" n="{i}"><p>{"x" * size}</p></div>' for i, size in enumerate([5, 5, 5, 5, 20, 5, 5, 5, 5], 1))
+        + "</body></text></TEI>"))
+    assert pdf_writer.part_starts(sizes_volume, 1) == [1]
+    assert pdf_writer.part_starts(sizes_volume, 3) == [1, 5, 6]      # 20 | 20 | 20
+    assert pdf_writer.part_starts(sizes_volume, 2) == [1, 6]         # 40 | 20: no part larger than needed
+    assert pdf_writer.part_starts(sizes_volume, 20) == [1, 5, 6]     # the largest document sets the size

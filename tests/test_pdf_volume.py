@@ -201,7 +201,7 @@ def test_parts_make_the_pages_of_one_run(tmp_path):
     bookmarks, every link resolved to a page, and each footnote on the page of its call."""
     gold = need_shared("corpus/frus-gold")
     inputs = [gold / "frus1981-88v05-header.xml", *sorted(gold.glob("frus1981-88v05-d*.xml"))]
-    source = to_typst(inputs, Config(root=tmp_path), part_size=15_000)
+    source = to_typst(inputs, Config(root=tmp_path), parts=4)
     assert source.count("\n// tk-part ") >= 3
     parts = typeset(source)
     one_run, _, _ = typst_run.run(source)
@@ -332,10 +332,10 @@ def test_bench_contents_page_numbers_and_links_point_at_the_documents(bench):
 
 # --- index of persons, cross-references, per-document PDFs ---------------------------------
 
-@pytest.mark.parametrize("part_size", [None, 300], ids=["one-run", "parts"])
-def test_index_of_persons_and_cross_references(tmp_path, part_size):
+@pytest.mark.parametrize("parts", [None, 3], ids=["one-run", "parts"])
+def test_index_of_persons_and_cross_references(tmp_path, parts):
     out = tmp_path / "persons.pdf"
-    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path), part_size=part_size)
+    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path), parts=parts)
     assert report.ok and not report.warnings, [d.format() for d in report.diagnostics]
     reader, pages = _pages(out)
     outline = {t: page for t, page, _ in _outline(reader)}

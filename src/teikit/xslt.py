@@ -55,20 +55,30 @@ class Stylesheet:
     def transform(self, tree: etree._ElementTree | etree._Element, params: dict[str, object] | None = None,
                   source_name: str = "<document>") -> str:
         """Run on an lxml tree (already parsed safely) and return the principal result as text."""
-        proc = _processor()
-        data = etree.tostring(tree, encoding="unicode")
-        with _lock, _captured_stderr() as err:
-            try:
-                node = proc.parse_xml(xml_text=data)
-                self._exe.clear_parameters()
-                for name, value in (params or {}).items():
-                    self._exe.set_parameter(name, _xdm(proc, value))
-                result = self._exe.transform_to_string(xdm_node=node)
-            except Exception as exc:
-                raise RenderError(f"{self.path.name} failed: {exc} {''.join(err)}".strip(), source_name, 0, 0) from None
-        if result is None:
+        result = next(self.transforms(tree, [params or {}], source_name))
+        if not result:
             raise RenderError(f"{self.path.name} produced no output", source_name, 0, 0)
         return result
+
+    def transforms(self, tree: etree._ElementTree | etree._Element, param_sets: list[dict[str, object]],
+                   source_name: str = "<document>"):
+        """Run once per parameter set on one tree (handed to Saxon once); yields each result
+        as text ('' when empty) as soon as it is made."""
+        proc = _processor()
+        data = etree.tostring(tree, encoding="unicode")
+        with _lock:
+            node = None
+            for params in param_sets:
+                with _captured_stderr() as err:
+                    try:
+                        node = node or proc.parse_xml(xml_text=data)
+                        self._exe.clear_parameters()
+                        for name, value in params.items():
+                            self._exe.set_parameter(name, _xdm(proc, value))
+                        result = self._exe.transform_to_string(xdm_node=node)
+                    except Exception as exc:
+                        raise RenderError(f"{self.path.name} failed: {exc} {''.join(err)}".strip(), source_name, 0, 0) from None
+                yield result or ""
 
 
 def edition_params(config) -> dict[str, object]:

@@ -14,9 +14,11 @@
   <!-- PDF: about how many characters of text one page run holds; a document that would overflow
        the run starts a new page, and runs are typeset in parallel. 0: one run. -->
   <xsl:param name="pdf-run-chars" as="xs:integer" select="600000"/>
-  <!-- PDF: about how many characters of text one Typst process typesets; a longer volume is
-       cut into parts (starting on right-hand pages) typeset in parallel and merged. 0: one part. -->
-  <xsl:param name="pdf-part-chars" as="xs:integer" select="2000000"/>
+  <!-- PDF: where a long volume is cut into parts, each typeset by its own Typst process: the
+       positions (1, 2, …) of the documents that begin a part, space-separated ('' : one part);
+       and which piece of the markup to write ('' : all; see xslt/pdf/typst.xsl). -->
+  <xsl:param name="pdf-part-starts" as="xs:string" select="''"/>
+  <xsl:param name="pdf-piece" as="xs:string" select="''"/>
   <!-- teikit version, for generator metadata. -->
   <xsl:param name="teikit-version" as="xs:string" select="''"/>
 </xsl:stylesheet>

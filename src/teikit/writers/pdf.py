@@ -72,39 +72,93 @@ def _parse_all(tei_paths: list[Path], report: Report) -> list[etree._ElementTree
     return trees
 
 
-def _transform(tree: etree._ElementTree, config: Config, name: str, part_chars: int = 0) -> str:
+def _params(config: Config, starts: list[int], piece: str = "") -> dict[str, object]:
+    return {**edition_params(config), "pdf-part-starts": " ".join(map(str, starts[1:])), "pdf-piece": piece}
+
+
+def _transform(tree: etree._ElementTree, config: Config, name: str, starts: list[int] | None = None) -> str:
     sheet = stylesheet(resources.xslt(STYLESHEET))
-    return sheet.transform(tree, {**edition_params(config), "pdf-part-chars": part_chars}, name)
+    return sheet.transform(tree, _params(config, starts or []), name)
 
 
-def part_chars(tree: etree._ElementTree, workers: int | None = None) -> int:
-    """The size of the parts a volume is typeset in (characters of text; 0: one part): as few
-    parts as keep each under pdf_parts.MAX_PART_CHARS, a multiple of the cores in number so
-    that none waits alone at the end."""
+def _doc_starts(tree: etree._ElementTree) -> list[etree._Element]:
+    """What starts a document in the PDF (as $doc-starts in the stylesheet), in order."""
+    return tree.xpath("//t:div[@type = 'document'] | //t:TEI[not(.//t:div[@type = 'document'])]/t:text/t:body",
+                      namespaces={"t": TEI})
+
+
+def part_starts(tree: etree._ElementTree, parts: int | None = None) -> list[int]:
+    """Where a volume is cut into parts typeset by separate processes (see pdf_parts): the
+    positions (1-based) of the documents that begin them, [1] or [] for one part. By default
+    as few parts as keep each under pdf_parts.MAX_PART_CHARS characters of text, a multiple
+    of the cores in number so that none runs alone at the end; the parts are as even as whole
+    documents allow."""
     from .pdf_parts import MAX_PART_CHARS
 
-    total = sum(len(t) for t in tree.getroot().itertext())
-    if total <= MAX_PART_CHARS:
-        return 0
-    workers = workers or os.cpu_count() or 1
-    rounds = -(-total // (workers * MAX_PART_CHARS))
-    return int(total / (rounds * workers) * 1.05)
+    sizes = [len("".join(doc.itertext())) for doc in _doc_starts(tree)]
+    if parts is None:
+        cores = os.cpu_count() or 1
+        parts = cores * -(-sum(sizes) // (cores * MAX_PART_CHARS))
+    parts = min(parts, len(sizes))
+    if parts <= 1:
+        return [1] if sizes else []
+
+    def cut(limit: int) -> list[int]:
+        starts, size = [1], 0
+        for position, length in enumerate(sizes, 1):
+            if size and size + length > limit:
+                starts.append(position)
+                size = 0
+            size += length
+        return starts
+
+    low, high = max(sizes), sum(sizes)                   # the smallest limit giving `parts` parts
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if len(cut(middle)) > parts else (low, middle)
+    return cut(low)
+
+
+def _source_name(tei_paths: list[Path]) -> str:
+    return str(tei_paths[0]) if len(tei_paths) == 1 else f"{tei_paths[0]} (+{len(tei_paths) - 1} more)"
+
+
+def _volume(tei_paths: list[Path], report: Report) -> etree._ElementTree | None:
+    trees = _parse_all(tei_paths, report)
+    if not trees and not report.errors:
+        report.error("<pdf>", 0, 0, "no TEI input to render")
+    return None if report.errors else volume_tree(trees)
 
 
 def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None,
-             part_size: int | None = None) -> str | None:
-    """The Typst source for the inputs; None (with errors in `report`) when an input is unreadable.
-    `part_size`: characters of text per part (see pdf_parts); by default from the volume's size."""
+             parts: int | None = None) -> str | None:
+    """The Typst markup for the inputs, all its pieces (see pdf_parts; `parts`: how many body
+    parts, by default from the volume's size); None (with errors in `report`) when an input
+    is unreadable."""
     report = report if report is not None else Report()
     tei_paths = xmlio.xml_files(tei_paths)
-    trees = _parse_all(tei_paths, report)
-    if not trees or report.errors:
-        if not trees and not report.errors:
-            report.error("<pdf>", 0, 0, "no TEI input to render")
+    volume = _volume(tei_paths, report)
+    if volume is None:
         return None
-    name = str(tei_paths[0]) if len(tei_paths) == 1 else f"{tei_paths[0]} (+{len(tei_paths) - 1} more)"
-    volume = volume_tree(trees)
-    return _transform(volume, config, name, part_chars(volume) if part_size is None else part_size)
+    return _transform(volume, config, _source_name(tei_paths), part_starts(volume, parts))
+
+
+def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, starts: list[int]) -> Typeset:
+    """A volume in parts: each body part is typeset as soon as the stylesheet has written it."""
+    from . import pdf_parts
+    from .typst_run import TypstFailure
+
+    sheet = stylesheet(resources.xslt(STYLESHEET))
+    names = ["preamble", *map(str, range(1, len(starts) + 1)), "front", "back"]
+    texts = sheet.transforms(volume, [_params(config, starts, piece) for piece in names], name)
+    preamble = next(texts)
+    try:
+        # A page holds some 4,700 characters of FRUS text: 2,000 overestimates the page count.
+        pages_hint = sum(len(t) for t in volume.getroot().itertext()) // 2000 + 100
+        return pdf_parts.typeset_pieces(preamble, (pdf_parts.Piece.of(text) for text in texts if text),
+                                        pages_hint=pages_hint)
+    except TypstFailure as exc:
+        raise RenderError(str(exc), name, 0, 0) from None
 
 
 @dataclass
@@ -162,7 +216,10 @@ def _write(source: str, out_pdf: Path, report: Report, keep_typst: bool) -> Type
         xmlio.atomic_write(typ_path, source)
         report.written.append(str(typ_path))
     where = str(typ_path) if keep_typst else str(out_pdf)
-    result = typeset(source, where)
+    return _save(typeset(source, where), out_pdf, where, report)
+
+
+def _save(result: Typeset, out_pdf: Path, where: str, report: Report) -> Typeset:
     for message in result.warnings:
         report.warning(where, 0, 0, message)
     for key, call, text in result.misplaced:
@@ -174,7 +231,7 @@ def _write(source: str, out_pdf: Path, report: Report, keep_typst: bool) -> Type
 
 
 def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst: bool = False,
-               per_document: bool = False, part_size: int | None = None) -> Report:
+               per_document: bool = False, parts: int | None = None) -> Report:
     """Typeset TEI files (single documents, volumes, folders of them, or a mix) as one PDF at
     `out_pdf`; with `per_document`, one PDF per document in the folder `out_pdf`, named by the
     document's xml:id (else its input file and position).
@@ -182,16 +239,21 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
     Unreadable inputs are reported as errors and nothing is written; a stylesheet or Typst
     failure raises RenderError. A footnote whose text Typst set on another page than its call
     is a warning naming both pages. With `keep_typst`, the generated markup is also written
-    next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it. `part_size`:
-    see `to_typst`.
+    next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it. `parts`: see
+    `to_typst`.
     """
     report = Report()
     out_pdf = Path(out_pdf)
     tei_paths = xmlio.xml_files([Path(p) for p in tei_paths])
     if not per_document:
-        source = to_typst(tei_paths, config, report, part_size)
-        if source is not None:
-            _write(source, out_pdf, report, keep_typst)
+        volume = _volume(tei_paths, report)
+        if volume is None:
+            return report
+        starts = part_starts(volume, parts)
+        if len(starts) > 1 and not keep_typst:
+            _save(_typeset_volume(volume, config, _source_name(tei_paths), starts), out_pdf, str(out_pdf), report)
+        else:
+            _write(_transform(volume, config, _source_name(tei_paths), starts), out_pdf, report, keep_typst)
         return report
     trees = _parse_all(tei_paths, report)
     if report.errors:

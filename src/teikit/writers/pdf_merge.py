@@ -83,49 +83,105 @@ class Merged:
         return self.front_pages + self.layout.printed(part, page)
 
 
-def merge(front, parts, back, numbers, layout: Layout) -> Merged:
-    """One PDF from the typeset pieces (`pdf_parts.Typeset`: .pdf, .pages, .probe)."""
-    out = pikepdf.open(io.BytesIO(front.pdf))
-    sources = [out] + [pikepdf.open(io.BytesIO(p.pdf)) for p in [*parts, *([back] if back else [])]]
-    stamp = pikepdf.open(io.BytesIO(numbers.pdf))
-    size = out.pages[0].mediabox
-    tree = _TagTree(out)
-    first_page = {}                                       # piece index → its first page index in `out`
-    numbered = []                                         # (page index in `out`, printed number)
-    _pad(out, size)
-    front_pages = len(out.pages)
-    for index, source in enumerate(sources[1:], 1):
-        first_page[index] = len(out.pages)
-        start = len(out.pages)
-        out.pages.extend(source.pages)
-        tree.add(source, out.pages[start:])
-        numbered += [(start + i, start + i - front_pages + 1) for i in range(len(source.pages))]
-        if index < len(sources) - 1:
-            _pad(out, size)
-    tree.finish()
-    for page_index, number in numbered:
-        _stamp(out, out.pages[page_index], stamp.pages[number - 1])
-    merged = Merged(b"", front_pages, layout)
-    targets = _targets(out, layout, first_page, back is not None)
-    _resolve_links(out, targets)
-    _outline(out, [(index, h) for index, piece in enumerate([*parts, *([back] if back else [])], 1)
-                   for h in piece.probe["headings"]], first_page)
-    out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D, St=1)]))
-    if "/Names" in out.Root:
-        del out.Root["/Names"]                            # the front's named destinations: pages moved
-    buffer = io.BytesIO()
-    out.save(buffer, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    merged.pdf = buffer.getvalue()
-    for source in sources + [stamp]:
-        source.close()
-    return merged
+class Book:
+    """The merged PDF, built as the pieces arrive: body parts in order (each joined while the
+    next ones are still being typeset), then the front matter and the index. The page numbers
+    are stamped on from a PDF of numbers alone (`set_stamp`) as soon as both are there."""
+
+    def __init__(self):
+        self.out = pikepdf.new()
+        self.tags = _TagTree(self.out)
+        self.parts: list = []                            # pdf_parts.Typeset of the parts joined
+        self.first_page: list[int] = []                  # body part → index of its first page
+        self.size = None
+        self.stamp = None
+        self.unstamped: list[tuple[pikepdf.Page, int]] = []     # (page, printed number)
+        self.sources: list[pikepdf.Pdf] = []             # open until saved: qpdf copies stream data then
+
+    @property
+    def stamp_pages(self) -> int:
+        return len(self.stamp.pages) if self.stamp is not None else 0
+
+    def _open(self, pdf: bytes) -> pikepdf.Pdf:
+        self.sources.append(pikepdf.open(io.BytesIO(pdf)))
+        return self.sources[-1]
+
+    def set_stamp(self, numbers) -> None:
+        self.stamp = self._open(numbers.pdf)
+        self._number([])
+
+    def _number(self, pages: list[tuple[pikepdf.Page, int]]) -> None:
+        """Stamp the numbers of these pages and of those waiting, as far as the stamp goes."""
+        waiting, self.unstamped = self.unstamped + pages, []
+        for page, number in waiting:
+            if number <= self.stamp_pages:
+                _stamp(self.out, page, self.stamp.pages[number - 1])
+            else:
+                self.unstamped.append((page, number))
+
+    def add_part(self, part) -> None:
+        source = self._open(part.pdf)
+        self.size = self.size or source.pages[0].mediabox
+        _pad(self.out, self.size)                        # the part starts on a right-hand page
+        start = len(self.out.pages)
+        self.first_page.append(start)
+        self.out.pages.extend(source.pages)
+        pages = self.out.pages[start:]
+        self.tags.add(source, pages)
+        self._number([(page, start + i + 1) for i, page in enumerate(pages)])
+        part.pdf = b""                                   # in the book now
+        self.parts.append(part)
+
+    def finish(self, front, back, layout: Layout) -> Merged:
+        out = self.out
+        if back:
+            source = self._open(back.pdf)
+            _pad(out, self.size)
+            start = len(out.pages)
+            out.pages.extend(source.pages)
+            self.tags.add(source, out.pages[start:])
+            self._number([(page, start + i + 1) for i, page in enumerate(out.pages[start:])])
+        assert not self.unstamped, "the stamp of page numbers is too short"
+        # Before the body: the front matter, and a blank verso so that the body opens on a recto.
+        source = self._open(front.pdf)
+        pages = list(source.pages)
+        if len(pages) % 2:
+            blank = pikepdf.new()
+            self.sources.append(blank)
+            pages.append(blank.add_blank_page(page_size=_size(self.size)))
+        for index, page in enumerate(pages):
+            out.pages.insert(index, page)
+        front_pages = len(pages)
+        self.tags.add(source, out.pages[:len(source.pages)], first=True)
+        for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+            if key in source.Root:
+                value = source.Root[key]
+                out.Root[key] = out.copy_foreign(value if value.is_indirect else source.make_indirect(value))
+        out.trailer.Info = out.copy_foreign(source.trailer.Info)
+        self.tags.finish()
+        first_page = {i + 1: front_pages + start for i, start in enumerate(self.first_page)}
+        if back:
+            first_page[len(self.first_page) + 1] = front_pages + layout.body_pages
+        _resolve_links(out, _targets(out, layout, first_page, back is not None))
+        pieces = [*layout.probes, *([back.probe] if back else [])]
+        _outline(out, [(index, h) for index, probe in enumerate(pieces, 1) for h in probe["headings"]], first_page)
+        out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D, St=1)]))
+        buffer = io.BytesIO()
+        out.save(buffer, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        for pdf in self.sources:
+            pdf.close()
+        return Merged(buffer.getvalue(), front_pages, layout)
+
+
+def _size(mediabox) -> tuple[float, float]:
+    return float(mediabox[2]) - float(mediabox[0]), float(mediabox[3]) - float(mediabox[1])
 
 
 def _pad(pdf: pikepdf.Pdf, size) -> None:
     """A blank verso when the pages so far end on a right-hand page."""
     if len(pdf.pages) % 2:
-        pdf.add_blank_page(page_size=(float(size[2]) - float(size[0]), float(size[3]) - float(size[1])))
+        pdf.add_blank_page(page_size=_size(size))
 
 
 def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, number_page: pikepdf.Page) -> None:
@@ -183,23 +239,23 @@ def _outline(out: pikepdf.Pdf, headings: list[tuple[int, list]], first_page: dic
 
 
 class _TagTree:
-    """The tag tree of the merged PDF: the front's, then each part's top elements in order.
-    Each piece numbers its marked content from 0 (a page's /StructParents, an annotation's
-    /StructParent, keys of the parent tree); the merge shifts each piece's keys past those
-    before it."""
+    """The tag tree of the merged PDF: each piece's top elements, in reading order. Each piece
+    numbers its marked content from 0 (a page's /StructParents, an annotation's /StructParent,
+    the keys of its parent tree); the merge shifts each piece's keys past those before it."""
 
     def __init__(self, out: pikepdf.Pdf):
         self.out = out
-        self.root = out.Root.get("/StructTreeRoot")
-        if self.root is None:
-            return
-        self.kids = self.root.K if isinstance(self.root.K, Array) else Array([self.root.K])
-        self.nums = list(_numbers(self.root.ParentTree))
-        self.next_key = int(self.root.get("/ParentTreeNextKey", 0))
+        self.root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, RoleMap=Dictionary()))
+        out.Root.StructTreeRoot = self.root
+        self.kids: list = []
+        self.nums: list[tuple[int, object]] = []
+        self.next_key = 0
 
-    def add(self, source: pikepdf.Pdf, pages) -> None:
+    def add(self, source: pikepdf.Pdf, pages, first: bool = False) -> None:
+        """Take over the tags of `source`, whose pages are now `pages` of the merged PDF;
+        `first`: they come before those taken so far."""
         theirs = source.Root.get("/StructTreeRoot")
-        if self.root is None or theirs is None:
+        if theirs is None:
             return
         offset = self.next_key
         for page in pages:
@@ -211,21 +267,18 @@ class _TagTree:
         # One copy of their whole tree (a copy per object costs 0.2 ms); the objects the pages
         # already brought over (pages, annotations) are reused, not duplicated.
         copied = self.out.copy_foreign(theirs)
-        kids = copied.K if isinstance(copied.K, Array) else [copied.K]
+        kids = list(copied.K) if isinstance(copied.K, Array) else [copied.K]
         for kid in kids:
             kid.P = self.root
-            self.kids.append(kid)
-        for key, value in _numbers(copied.ParentTree):
-            self.nums.append((key + offset, value))
+        self.kids = kids + self.kids if first else self.kids + kids
+        self.nums += [(key + offset, value) for key, value in _numbers(copied.ParentTree)]
         for role, standard in (copied.get("/RoleMap") or {}).items():
-            if "/RoleMap" in self.root and role not in self.root.RoleMap:
+            if role not in self.root.RoleMap:
                 self.root.RoleMap[role] = standard
         self.next_key = offset + int(copied.get("/ParentTreeNextKey", 0))
 
     def finish(self) -> None:
-        if self.root is None:
-            return
-        self.root.K = self.kids
+        self.root.K = Array(self.kids)
         flat = Array()
         for key, value in sorted(self.nums, key=lambda kv: kv[0]):
             flat.append(key)

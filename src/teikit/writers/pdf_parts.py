@@ -1,24 +1,26 @@
 """A long volume typeset in parts, each by a Typst process of its own, then merged.
 
-One Typst run holds the layout of every page at once: a 1,800-page volume took 2.2 GB and
-used the second core only part of the time. `xslt/pdf/typst.xsl` marks where the markup may
-be cut (comment lines, so one Typst run over the whole source still works):
+One Typst run holds the layout of every page at once: a 1,800-page volume took 2.2 GB. So
+`xslt/pdf/typst.xsl` cuts the markup into pieces, each opening with a marker line (a
+comment: one Typst run over all the pieces still works):
 
     preamble  // tk-front  title page, contents
-              // tk-part D P  body part (D documents and P page breaks before it)  …
+              // tk-part D P  a body part (D documents and P page breaks before it)  …
               // tk-back D P  index of persons
 
 Every part starts on a right-hand page, so its pages keep their parity wherever it lands.
 The work, in order:
 
-1. the body parts, in parallel (one process per core); each reports where its footnotes,
-   link targets, bookmarks and index marks landed (the probe of `typst_run`);
+1. the body parts, as the stylesheet writes them, each in a fresh process (`typst_run`), as
+   many at a time as there are cores; each reports where its footnotes, link targets,
+   bookmarks and index marks landed (the probe of `typst_run`). The parts done so far are
+   joined while the others are typeset;
 2. the printed page numbers follow from the parts' page counts (a part with an odd number
    of pages is followed by a blank verso);
 3. in parallel: the front matter (its contents now know every page number), the index, and
    a stamp of the body's page numbers (a part could not know them while it was typeset);
-4. `pdf_merge` joins the PDFs, stamps the numbers, resolves links between parts and
-   rebuilds bookmarks, the tag tree and page labels.
+4. `pdf_merge.Book` puts the front matter and the index around the body, stamps the page
+   numbers, resolves links between parts, and rebuilds bookmarks, tags and page labels.
 """
 
 from __future__ import annotations
@@ -26,34 +28,42 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from . import pdf_merge, typst_run
 from .typst_run import TypstFailure
 
-_MARK = re.compile(r"^// tk-(front|part|back)(?: (\d+) (\d+))?$", re.M)
+_MARK = re.compile(r"\n// tk-(front|part|back)(?: (\d+) (\d+))?(?=\n)")
 
-# A part is at most this many characters of text: about 250 FRUS documents, 450 pages,
-# 600 MB of Typst memory. pdf.part_chars() spreads a volume evenly over the cores.
+# Characters of text per part: about 250 FRUS documents, 450 pages, 600 MB of Typst memory.
+# pdf.part_starts() spreads a longer volume evenly over a multiple of the cores.
 MAX_PART_CHARS = 2_400_000
 
 
 @dataclass
 class Piece:
-    """A stretch of the markup between two marker lines."""
+    """A stretch of the markup that opens with a marker line."""
     kind: str                  # "front", "part" or "back"
-    text: str                  # the markup, preceded by blank lines so line numbers match the whole source
+    text: str
     docs_before: int = 0
     pbs_before: int = 0
+
+    @classmethod
+    def of(cls, text: str) -> "Piece":
+        mark = _MARK.search(text)
+        return cls(mark.group(1), text, int(mark.group(2) or 0), int(mark.group(3) or 0))
 
 
 @dataclass
 class Typeset:
+    """One piece typeset: its PDF, page count, Typst's warnings, the probe's answer."""
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
@@ -66,33 +76,74 @@ def has_parts(source: str) -> bool:
 
 
 def split(source: str) -> tuple[str, list[Piece]]:
-    """The preamble and the pieces of the markup, in order."""
+    """The preamble and the pieces of the whole markup, in order."""
     marks = list(_MARK.finditer(source))
-    preamble = source[:marks[0].start()]
-    pieces = []
-    for mark, following in zip(marks, marks[1:] + [None]):
-        end = following.start() if following else len(source)
-        lines_before = source.count("\n", len(preamble), mark.start())
-        pieces.append(Piece(mark.group(1), "\n" * lines_before + source[mark.start():end],
-                            int(mark.group(2) or 0), int(mark.group(3) or 0)))
-    return preamble, pieces
+    starts = [m.start() for m in marks] + [len(source)]
+    return source[:starts[0]], [Piece.of(source[a:b]) for a, b in zip(starts, starts[1:])]
 
 
-def _typeset(job: tuple[str, dict[str, str]]) -> Typeset | str:
-    """One piece, typeset by a fresh process (see typst_run); a Typst failure comes back as
-    its message."""
-    source, inputs = job
-    with tempfile.TemporaryDirectory(prefix="teikit-part-") as tmp:
-        folder = Path(tmp)
+class _Processes:
+    """Typst runs in fresh processes (see typst_run), at most `slots` at a time, in the order
+    they were queued."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self.queued: list[tuple[object, Path]] = []
+        self.running: dict[object, tuple[subprocess.Popen, Path, bool]] = {}   # … in a slot
+        self.done: dict[object, Typeset] = {}
+        self.tmp = Path(tempfile.mkdtemp(prefix="teikit-parts-"))
+        self.jobs = 0
+
+    def queue(self, key, source: str, inputs: dict[str, str], now: bool = False) -> None:
+        """Run when a slot is free; `now`: at once, beside the slots (a short run that must not
+        hold up a part: nothing starts queued runs while the stylesheet writes a piece)."""
+        self.jobs += 1
+        folder = self.tmp / str(self.jobs)
+        folder.mkdir()
         (folder / "job.json").write_text(json.dumps({"source": source, "inputs": inputs}), encoding="utf-8")
-        proc = subprocess.run([sys.executable, typst_run.__file__, str(folder)], capture_output=True, text=True)
-        result_file = folder / "result.json"
-        if not result_file.exists():
-            return f"Typst process failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"
-        result = json.loads(result_file.read_text(encoding="utf-8"))
-        if "error" in result:
-            return result["error"]
-        pdf = (folder / "out.pdf").read_bytes()
+        if now:
+            self._start(key, folder, in_slot=False)
+        else:
+            self.queued.append((key, folder))
+        self.poll()
+
+    def _start(self, key, folder: Path, in_slot: bool) -> None:
+        proc = subprocess.Popen([sys.executable, typst_run.__file__, str(folder)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.running[key] = (proc, folder, in_slot)
+
+    def poll(self) -> None:
+        """Collect finished runs; start queued ones in free slots."""
+        for key, (proc, folder, _) in list(self.running.items()):
+            if proc.poll() is not None:
+                del self.running[key]
+                self.done[key] = _result(proc, folder)
+        while self.queued and sum(in_slot for _, _, in_slot in self.running.values()) < self.slots:
+            self._start(*self.queued.pop(0), in_slot=True)
+
+    def wait(self, keys) -> None:
+        """Until all `keys` are done."""
+        while not all(k in self.done for k in keys):
+            time.sleep(0.01)
+            self.poll()
+
+    def close(self) -> None:
+        for proc, _, _ in self.running.values():
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _result(proc: subprocess.Popen, folder: Path) -> Typeset:
+    result_file = folder / "result.json"
+    if not result_file.exists():
+        raise TypstFailure(f"Typst process failed (exit {proc.returncode}): "
+                           f"{proc.stderr.read().decode('utf-8', 'replace').strip()[-2000:]}")
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    if "error" in result:
+        raise TypstFailure(result["error"])
+    pdf = (folder / "out.pdf").read_bytes()
+    shutil.rmtree(folder, ignore_errors=True)
     return Typeset(pdf, pdf_merge.page_count(pdf), result["warnings"], result["probe"])
 
 
@@ -103,48 +154,78 @@ def _inputs(piece: Piece, kind: str, **data) -> dict[str, str]:
 
 
 def typeset_parts(source: str, jobs: int | None = None):
-    """Typeset marked-up markup part by part and merge; returns a `pdf.Typeset`."""
+    """Typeset whole markup that holds parts; returns a `pdf.Typeset`."""
+    preamble, pieces = split(source)
+    return typeset_pieces(preamble, pieces, jobs, pages_hint=len(source) // 2000)
+
+
+def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 0):
+    """Typeset the pieces as they come (an iterator may still be writing the later ones) and
+    merge; returns a `pdf.Typeset`. `pages_hint`: more pages than the volume will have, for
+    the stamp of page numbers made first (while one core waits for the stylesheet)."""
     from .pdf import Typeset as Result, footnotes
 
-    preamble, pieces = split(source)
-    front = next(p for p in pieces if p.kind == "front")
-    body = [p for p in pieces if p.kind == "part"]
-    back = next((p for p in pieces if p.kind == "back"), None)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(body)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:      # each thread waits on a process
-        parts = _done(pool.map(_typeset, [(preamble + p.text, _inputs(p, "body")) for p in body]))
-        layout = pdf_merge.Layout.of_body([part.pages for part in parts], [part.probe for part in parts])
+    processes = _Processes(max(1, jobs or os.cpu_count() or 1))
+    book = pdf_merge.Book()
+    front = back = None
+    queued = 0
+    lines = preamble.count("\n")
+    processes.queue("numbers", preamble + _number_pages(max(pages_hint, 100)), {"tk-part": "numbers"}, now=True)
+    try:
+        for piece in pieces:
+            # Blank lines before the piece: Typst's line numbers are those of the whole markup.
+            text = preamble + "\n" * (lines - preamble.count("\n")) + piece.text
+            lines += piece.text.count("\n")
+            if piece.kind == "part":
+                processes.queue(("part", queued), text, _inputs(piece, "body"))
+                queued += 1
+            elif piece.kind == "front":
+                front = (piece, text)
+            else:
+                back = (piece, text)
+            _join_finished(processes, book)
+        while not all(k < len(book.parts) or ("part", k) in processes.done for k in range(queued)):
+            _join_finished(processes, book)
+            time.sleep(0.01)
+        # Every page number is known now: the front matter and the index are typeset while the
+        # last parts are joined.
+        body = book.parts + [processes.done[("part", k)] for k in range(len(book.parts), queued)]
+        layout = pdf_merge.Layout.of_body([p.pages for p in body], [p.probe for p in body])
         anchors = layout.anchors(back_first_page=layout.body_pages + 1 if back else None)
-        marks = layout.marks()
-        later = [(preamble + front.text, _inputs(front, "front", **{"tk-anchors": anchors})),
-                 (preamble + _number_pages(layout.body_pages + (_BACK_PAGES_GUESS if back else 0)),
-                  {"tk-part": "numbers"})]
+        processes.queue("front", front[1], _inputs(front[0], "front", **{"tk-anchors": anchors}))
         if back:
-            later.append((preamble + back.text, _inputs(back, "back", **{"tk-marks": marks})))
-        front_pdf, numbers, *back_pdf = _done(pool.map(_typeset, later))
-    back_pdf = back_pdf[0] if back_pdf else None
-    if back_pdf and back_pdf.pages > _BACK_PAGES_GUESS:
-        numbers = _done([_typeset((preamble + _number_pages(layout.body_pages + back_pdf.pages), {"tk-part": "numbers"}))])[0]
-    merged = pdf_merge.merge(front_pdf, parts, back_pdf, numbers, layout)
-    warnings = [w for piece in [front_pdf, *parts, *([back_pdf] if back_pdf else [])] for w in piece.warnings]
+            processes.queue("back", back[1], _inputs(back[0], "back", **{"tk-marks": layout.marks()}))
+        while len(book.parts) < queued:
+            processes.wait([("part", len(book.parts))])
+            _join_finished(processes, book)
+        processes.wait(["front", "numbers", *(["back"] if back else [])])
+        back_pdf = processes.done.get("back")
+        needed = layout.body_pages + (back_pdf.pages if back_pdf else 0)
+        if book.stamp_pages < needed:                  # the hint was short: a stamp for all
+            processes.queue("more numbers", preamble + _number_pages(needed), {"tk-part": "numbers"})
+            processes.wait(["more numbers"])
+            book.set_stamp(processes.done["more numbers"])
+    finally:
+        processes.close()
+    merged = book.finish(processes.done["front"], back_pdf, layout)
+    warnings = [w for piece in [processes.done["front"], *book.parts, *([back_pdf] if back_pdf else [])]
+                for w in piece.warnings]
     notes = []
-    for index, part in enumerate(parts):
+    for index, part in enumerate(book.parts):
         notes += footnotes(part.probe, lambda page, index=index: merged.page_number(index, page))
     return Result(merged.pdf, warnings, notes)
 
 
-# The index of persons rarely runs past this many pages; the numbers stamp is made again if it does.
-_BACK_PAGES_GUESS = 60
+def _join_finished(processes: _Processes, book: "pdf_merge.Book") -> None:
+    """Join the body parts finished so far, in order, and stamp their numbers once the stamp is there."""
+    processes.poll()
+    if "numbers" in processes.done and not book.stamp_pages:
+        book.set_stamp(processes.done["numbers"])
+    while ("part", len(book.parts)) in processes.done:
+        book.add_part(processes.done.pop(("part", len(book.parts))))
+        processes.poll()
 
 
 def _number_pages(count: int) -> str:
     """The stamp of page numbers: `count` pages with nothing but the header's number."""
     return f"\n#metadata(\"body\") <tk-body>\n#for _ in range({count - 1}) {{ pagebreak() }}\n"
-
-
-def _done(results) -> list[Typeset]:
-    results = list(results)
-    for result in results:
-        if isinstance(result, str):
-            raise TypstFailure(result)
-    return results
