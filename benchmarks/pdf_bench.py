@@ -1,6 +1,6 @@
 """The print-edition benchmark: the 1,000-document volume to one PDF, timed.
 
-    python benchmarks/pdf_bench.py [-n 1000] [--dialect frus|teikit|files] [--runs 3] [-o build/bench]
+    python benchmarks/pdf_bench.py [-n 1000] [--dialect frus|teikit|files] [--runs 3] [--parts N] [-o build/bench]
 
 Builds the benchmark volume with benchmarks/corpus.py when it is missing, then renders it
 `--runs` times, each in a fresh process (`teikit.writers.pdf.render_pdf`, no teikit.toml: the
@@ -34,9 +34,10 @@ import sys, time
 from pathlib import Path
 from teikit.config import Config
 from teikit.writers.pdf import render_pdf
-inputs, out = [Path(p) for p in sys.argv[1:-1]], Path(sys.argv[-1])
+parts, out = sys.argv[1], Path(sys.argv[-1])
+inputs = [Path(p) for p in sys.argv[2:-1]]
 t = time.perf_counter()
-report = render_pdf(inputs, out, Config(root=out.parent))
+report = render_pdf(inputs, out, Config(root=out.parent), parts=int(parts) if parts else None)
 elapsed = time.perf_counter() - t
 misplaced = [d for d in report.warnings if "footnote" in d.message]
 for d in report.diagnostics:
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dialect", choices=["frus", "teikit", "files"], default="frus",
                         help="frus-volume.xml (one FRUS-dialect TEI), volume.xml (teikit TEI) or files/ (N files)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--parts", type=int, default=None,
+                        help="typeset the volume in this many parts (default: teikit's choice for the machine)")
     parser.add_argument("-o", "--output", type=Path, default=REPO / "build" / "bench")
     args = parser.parse_args(argv)
 
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     walls, rss = [], []
     for run in range(1, args.runs + 1):
         t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(source), str(pdf)], env=env,
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(args.parts or ""), str(source), str(pdf)], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         sampler = PeakMemory(proc)
         sampler.start()

@@ -94,20 +94,20 @@ class Book:
         self.parts: list = []                            # pdf_parts.Typeset of the parts joined
         self.first_page: list[int] = []                  # body part → index of its first page
         self.size = None
-        self.stamp = None
+        self.stamp: list[pikepdf.Page] = []              # page n: the number n alone
         self.unstamped: list[tuple[pikepdf.Page, int]] = []     # (page, printed number)
         self.sources: list[pikepdf.Pdf] = []             # open until saved: qpdf copies stream data then
 
     @property
     def stamp_pages(self) -> int:
-        return len(self.stamp.pages) if self.stamp is not None else 0
+        return len(self.stamp)
 
     def _open(self, pdf: bytes) -> pikepdf.Pdf:
         self.sources.append(pikepdf.open(io.BytesIO(pdf)))
         return self.sources[-1]
 
     def set_stamp(self, numbers) -> None:
-        self.stamp = self._open(numbers.pdf)
+        self.stamp = list(self._open(numbers.pdf).pages)
         self._number([])
 
     def _number(self, pages: list[tuple[pikepdf.Page, int]]) -> None:
@@ -115,7 +115,7 @@ class Book:
         waiting, self.unstamped = self.unstamped + pages, []
         for page, number in waiting:
             if number <= self.stamp_pages:
-                _stamp(self.out, page, self.stamp.pages[number - 1])
+                _stamp(self.out, page, self.stamp[number - 1])
             else:
                 self.unstamped.append((page, number))
 

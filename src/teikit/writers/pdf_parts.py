@@ -153,13 +153,13 @@ def _inputs(piece: Piece, kind: str, **data) -> dict[str, str]:
     return inputs
 
 
-def typeset_parts(source: str, jobs: int | None = None):
+def typeset_parts(source: str, jobs: int | None = None, pages_hint: int | None = None):
     """Typeset whole markup that holds parts; returns a `pdf.Typeset`."""
     preamble, pieces = split(source)
-    return typeset_pieces(preamble, pieces, jobs, pages_hint=len(source) // 2000)
+    return typeset_pieces(preamble, pieces, jobs, pages_hint or len(source) // 2000 + 100)
 
 
-def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 0):
+def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 100):
     """Typeset the pieces as they come (an iterator may still be writing the later ones) and
     merge; returns a `pdf.Typeset`. `pages_hint`: more pages than the volume will have, for
     the stamp of page numbers made first (while one core waits for the stylesheet)."""
@@ -170,7 +170,7 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
     front = back = None
     queued = 0
     lines = preamble.count("\n")
-    processes.queue("numbers", preamble + _number_pages(max(pages_hint, 100)), {"tk-part": "numbers"}, now=True)
+    processes.queue("numbers", preamble + _number_pages(pages_hint), {"tk-part": "numbers"}, now=True)
     try:
         for piece in pieces:
             # Blank lines before the piece: Typst's line numbers are those of the whole markup.
