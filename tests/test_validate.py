@@ -383,3 +383,67 @@ def test_schematron_patterns_visit_only_the_elements_their_rules_can_match(tmp_p
         ("has-k", "/a/b[1]"), ("has-k", "/a/b[2]"), ("has-k", "/a/c[1]"),
         ("k-attr", "/a/c[1]/@k"),
     ]
+
+
+def _large_volume(tmp_path: Path, copies: int = 120) -> Path:
+    """The seed's document repeated: over OVERLAP_FROM, with ids, notes, pages and
+    document numbers that break teikit.sch many times over."""
+    tree = etree.parse(str(SEED_TEI))
+    body = tree.find(".//{http://www.tei-c.org/ns/1.0}body")
+    div = body.find("{http://www.tei-c.org/ns/1.0}div")
+    for _ in range(copies):
+        body.append(copy.deepcopy(div))
+    path = tmp_path / "large.xml"
+    tree.write(str(path), encoding="UTF-8", xml_declaration=True)
+    assert path.stat().st_size >= v.OVERLAP_FROM
+    return path
+
+
+
+_CHILD_SCRIPT = """
+import json, os, sys
+from teikit import validation as v
+
+used = []
+
+class Recorded(v._RulesApart):
+    def failures(self, schema):
+        found = super().failures(schema)
+        used.append(found is not None)
+        return found
+
+v._RulesApart = Recorded
+if sys.argv[2] == "crash":
+    v._send = lambda fd, message: os._exit(3)
+schemas = [sys.argv[3], sys.argv[4]]
+apart = v.validate([sys.argv[1]], schemas, jobs=2)  # first: Saxon has not run in this process
+alone = v.validate([sys.argv[1]], schemas, jobs=1)
+print(json.dumps({"used": used, "same": apart.diagnostics == alone.diagnostics,
+                  "rules": sorted({d.rule for d in alone.errors})}))
+"""
+
+
+def _run_apart(path: Path, mode: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _CHILD_SCRIPT, str(path), mode,
+                             str(SCHEMAS / "teikit.rng"), str(SCHEMAS / "teikit.sch")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_rules_run_in_a_child_process_give_the_same_report(tmp_path):
+    """With a core to spare, a large file's Schematron runs in a forked child beside the
+    grammar (in a fresh process: never after Saxon has run in it): the report is the one
+    a single process gives."""
+    outcome = _run_apart(_large_volume(tmp_path), "normal")
+    assert outcome["used"] == [True] and outcome["same"]
+    assert {"unique-id", "document-numbers-consecutive"} <= set(outcome["rules"])
+
+
+def test_rules_in_a_child_that_dies_run_here(tmp_path):
+    outcome = _run_apart(_large_volume(tmp_path), "crash")
+    assert outcome["used"] == [False] and outcome["same"]

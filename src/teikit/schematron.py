@@ -480,6 +480,9 @@ def compile_schematron(path: str | os.PathLike, phase: str | None = None) -> Com
 # ----------------------------------------------------------------------------------------
 
 _saxon_lock = threading.Lock()
+# Whether this process has run a transform: a process forked after that can crash in Saxon
+# (GraalVM's heap and threads are not made for fork), so teikit forks none for its rules then.
+ran_here = False
 
 
 class Schematron:
@@ -508,8 +511,10 @@ class Schematron:
 
     def run(self, path: str | None = None, text: str | None = None) -> etree._Element:
         """Run on a file (already parsed safely by lxml: no DOCTYPE) or on XML text; the SVRL."""
+        global ran_here
         from .xslt import _captured_stderr
 
+        ran_here = True
         with _saxon_lock, _captured_stderr() as err:
             try:
                 if text is not None:

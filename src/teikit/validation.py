@@ -25,7 +25,7 @@ import re
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -998,8 +998,12 @@ class _Schematron(_Schema):
             for s in self.engine.skipped
         ]
 
-    def check(self, tree, path, source, *, from_file: bool = False) -> list[Diagnostic]:
-        if from_file:
+    def check(self, tree, path, source, *, from_file: bool = False, failures=None) -> list[Diagnostic]:
+        """Diagnostics for the tree; `failures`, when given, are the rules' results already
+        computed (by a child process) on the file at `path`."""
+        if failures is not None:
+            pass
+        elif from_file:
             failures = self.engine.failures(path)
         else:
             failures = self.engine.failures(tree.docinfo.URL or path,
@@ -1197,9 +1201,30 @@ def is_valid_tree(tree, schema_path: str | os.PathLike, *, path: str | None = No
     return load_schema(schema_path).check(tree, name, _Source(source))
 
 
-def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] | None = None) -> list[Diagnostic]:
-    """All diagnostics for one file (malformed or unsafe XML becomes one error)."""
+def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] | None = None, *,
+                  rules_apart: bool = False) -> list[Diagnostic]:
+    """All diagnostics for one file (malformed or unsafe XML becomes one error).
+
+    rules_apart: with schemas given, a large file's Schematron rules run in a forked child
+    while this process parses the file and runs the grammar (Saxon holds the GIL for its
+    whole run, so a thread cannot overlap it). For callers with a core to spare."""
     name = str(path)
+    apart = None
+    if rules_apart and schemas is not None and hasattr(os, "fork") and _size(name) >= OVERLAP_FROM:
+        from . import schematron
+
+        given = [load_schema(s) for s in schemas]
+        rules = [sc for sc in given if isinstance(sc, _Schematron)]
+        if rules and len(rules) < len(given) and not schematron.ran_here:
+            apart = _RulesApart(rules, name)
+    try:
+        return _validate_file(name, schemas, apart)
+    finally:
+        if apart is not None:
+            apart.close()
+
+
+def _validate_file(name: str, schemas, apart: "_RulesApart | None") -> list[Diagnostic]:
     try:
         tree = _parse(name)
     except InvalidInput as exc:
@@ -1208,6 +1233,9 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
     source = _Source(path=name)
     found: list[Diagnostic] = []
     included = _xinclude(tree, name, source, found)
+    if included and apart is not None:  # the child ran the rules on the file as it is on disk
+        apart.close()
+        apart = None
     if schemas is not None:
         chosen = [(Path(s), None) for s in schemas]
     else:
@@ -1217,15 +1245,22 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
             chosen = _default_schemas()
     schemas_here = [load_schema(schema_path, kind) for schema_path, kind in chosen]
     grammars = [sc for sc in schemas_here if not isinstance(sc, _Schematron)]
-    overlap = grammars and len(grammars) < len(schemas_here) and _size(name) >= OVERLAP_FROM
-    # On a large file the grammar runs in a thread while Saxon runs the rules: libxml2
-    # validates without holding the GIL, so the two overlap (a 7 MB volume: 1.3 s → 0.7 s).
-    pending = _GRAMMAR_THREAD.submit(lambda: {id(g): g.check(tree, name, source) for g in grammars}) if overlap else None
     by_schema = {}
+    pending = None
+    if apart is not None:  # the rules run in the child meanwhile
+        for g in grammars:
+            by_schema[id(g)] = g.check(tree, name, source)
+        source.lines  # read the text for locating while the rules still run
+    elif grammars and len(grammars) < len(schemas_here) and _size(name) >= OVERLAP_FROM:
+        # On a large file the grammar runs in a thread while Saxon runs the rules: libxml2
+        # validates without holding the GIL, so the two overlap.
+        pending = _in_thread(lambda: {id(g): g.check(tree, name, source) for g in grammars})
     for schema in schemas_here:
         if isinstance(schema, _Schematron):
-            by_schema[id(schema)] = schema.check(tree, name, source, from_file=not included) + schema.skipped
-        elif pending is None:
+            failures = apart.failures(schema) if apart is not None else None
+            by_schema[id(schema)] = schema.check(tree, name, source, from_file=not included,
+                                                 failures=failures) + schema.skipped
+        elif pending is None and id(schema) not in by_schema:
             by_schema[id(schema)] = schema.check(tree, name, source)
     if pending is not None:
         by_schema.update(pending.result())
@@ -1236,8 +1271,88 @@ def validate_file(path: str | os.PathLike, schemas: Sequence[str | os.PathLike] 
     return [d for d in found if not (d.rule == "relaxng:duplicate-id" and d.line in said)]
 
 
-OVERLAP_FROM = 256 * 1024  # bytes: below this a thread costs more than it saves
-_GRAMMAR_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="teikit-relaxng")
+OVERLAP_FROM = 256 * 1024  # bytes: below this a thread or a child process costs more than it saves
+
+
+def _in_thread(fn):
+    """fn() in a new thread, as a Future. (A pool made at import would be unusable in a
+    forked child, where its idle worker thread does not exist: work submitted there waits
+    for ever.)"""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+
+    def run():
+        try:
+            future.set_result(fn())
+        except BaseException as exc:  # noqa: BLE001 - raised again by result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="teikit-relaxng", daemon=True).start()
+    return future
+
+
+class _RulesApart:
+    """Schematron schemas run on a file by a forked child; their failures read back here.
+
+    Forked after the schemas are compiled, so the child does not compile them again. A
+    schema error in the child is raised here; if the child fails in any other way, the
+    rules are simply run here."""
+
+    def __init__(self, rules: list[_Schematron], path: str):
+        self.rules = rules
+        self._results: dict[int, list] | None = None
+        self._error: SchemaError | None = None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_fd, write_fd = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: run the rules, send their failures, exit at once
+            global _PHASE_FD
+            _PHASE_FD = None
+            os.close(read_fd)
+            try:
+                _send(write_fd, ("result", [sc.engine.failures(path) for sc in rules]))
+            except SchemaError as exc:
+                _send(write_fd, ("error", exc.message, exc.path, exc.line, exc.col))
+            except BaseException as exc:  # noqa: BLE001 - the parent runs the rules itself
+                _send(write_fd, ("crash", f"{type(exc).__name__}: {exc}"))
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        self._fd: int | None = read_fd
+
+    def failures(self, schema: _Schematron):
+        """The failures of `schema` on the file; None when the child did not deliver them."""
+        if self._fd is not None:
+            message = next(_frames(self._fd, lambda: None), None)
+            self.close()
+            if message and message[0] == "result":
+                self._results = {id(sc): found for sc, found in zip(self.rules, message[1])}
+            elif message and message[0] == "error":
+                self._error = SchemaError(*message[1:])
+        if self._error is not None:
+            raise self._error
+        return None if self._results is None else self._results.get(id(schema))
+
+    def close(self) -> None:
+        if self._fd is None:
+            return
+        os.close(self._fd)
+        self._fd = None
+        try:
+            os.kill(self.pid, 9)  # done or not, nothing more is wanted from it
+        except ProcessLookupError:  # pragma: no cover
+            pass
+        # Reaped aside: the end of a process that held a 7 MB document takes a while.
+        threading.Thread(target=_reap, args=(self.pid,), daemon=True).start()
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # pragma: no cover
+        pass
 
 
 def _size(path: str) -> int:
@@ -1378,8 +1493,8 @@ def validate(paths, schemas=None, *, jobs: int = 1, progress=None,
                 if progress:
                     progress(done)
     else:
-        for f in files:
-            report.extend(validate_file(f, schema_list))
+        for f in files:  # with a core to spare, a large file's rules run beside its grammar
+            report.extend(validate_file(f, schema_list, rules_apart=workers > 1))
             done += 1
             if progress:
                 progress(done)
