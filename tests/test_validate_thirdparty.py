@@ -3,6 +3,7 @@ TEI schema, on the gold corpus wrapped into volumes; verdicts compared with Jing
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -139,3 +140,69 @@ def test_full_tei_schema_gives_jings_verdicts(volumes):
     # the publisher's own extensions are what TEI does not allow
     assert any('"attachment" (namespace http://history.state.gov/frus/ns/1.0)' in d.message for d in report.errors)
     assert any('attribute "doc-dateTime-max" is not allowed on "div"' in d.message for d in report.errors)
+
+
+# The issue's five broken documents, against teikit.rng: teikit and Jing must point at the
+# same element, and teikit must name what Jing says was expected.
+REPO = Path(__file__).resolve().parent.parent
+JING_CASES = {
+    "rng-unknown-element.xml": "names",        # Jing: expected element "closer", "dateline", ...
+    "rng-missing-element.xml": "names",        # Jing: missing required element "title"
+    "rng-bad-attribute-value.xml": "names",    # Jing: must be equal to "cancelled", ...
+    "rng-bad-date.xml": "date",                # Jing: must be an ISO date, a year, ...
+    "rng-misplaced-element.xml": "order",      # Jing: element "head" not allowed here
+}
+
+
+def _tag_ends(text: str, line: int, col: int) -> set[tuple[int, int]]:
+    """Where Jing may report the element whose start tag holds (line, col): just after the
+    `>` of its start tag or of its end tag (1-based line and column, as Jing gives them)."""
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(x) for x in lines[:line - 1]) + col - 1
+    start = text.rindex("<", 0, offset + 1)
+    name = re.match(r"<([\w:.-]+)", text[start:]).group(1)
+    tag_end = text.index(">", start)
+
+    def position(index: int) -> tuple[int, int]:  # of the character after text[index]
+        before = text[:index + 1]
+        return before.count("\n") + 1, index + 1 - (before.rfind("\n") + 1) + 1
+
+    ends = {position(tag_end)}
+    if text[tag_end - 1] != "/":
+        depth, i = 1, tag_end
+        for m in re.finditer(r"<(/?)" + re.escape(name) + r"(?=[\s/>])[^>]*?(/?)>", text[tag_end:]):
+            if m.group(1):
+                depth -= 1
+            elif not m.group(2):
+                depth += 1
+            if depth == 0:
+                ends.add(position(tag_end + m.end() - 1))
+                break
+    return ends
+
+
+@pytest.mark.parametrize("name", sorted(JING_CASES))
+def test_broken_documents_are_reported_as_precisely_as_jing_does(name):
+    path = REPO / "tests" / "data" / "invalid" / name
+    schema = REPO / "schemas" / "teikit.rng"
+    jing = need_tool("jing", "jing")
+    out = subprocess.run([jing, str(schema), str(path)], capture_output=True, text=True, timeout=120).stdout
+    [jing_line] = [line for line in out.splitlines() if ": error:" in line]
+    m = re.match(r".*?:(\d+):(\d+): error: (.*)", jing_line)
+    jing_pos, jing_message = (int(m.group(1)), int(m.group(2))), m.group(3)
+    [d] = v.validate([path], [schema]).errors
+    text = path.read_text(encoding="utf-8")
+    assert jing_pos in _tag_ends(text, d.line, d.col), (d.format(), jing_line)
+    if JING_CASES[name] == "names":
+        expected = re.findall(r'"([^"]+)"', jing_message.split(";", 1)[1])
+        assert expected and all(f'"{n}"' in d.message or re.search(rf"\b{re.escape(n)}\b", d.message)
+                                for n in expected), (d.message, jing_message)
+    elif JING_CASES[name] == "date":
+        kinds = {"ISO date": "YYYY-MM-DD", "year": "YYYY", "ISO year and month": "YYYY-MM",
+                 "ISO date and time": "hh:mm:ss"}
+        named = re.findall(r"must be (?:an? )?([\w ]+?)(?=,| or |$)", jing_message)
+        assert len(named) == 4 and all(kinds[k] in d.message for k in named), (d.message, jing_message)
+        assert '"when"' in d.message and "1983-02-30" in d.message
+    else:  # the element out of place, and what it may not follow
+        assert re.findall(r'element "([^"]+)"', jing_message)[0] == "head"
+        assert 'element "head"' in d.message and 'not after "p"' in d.message
