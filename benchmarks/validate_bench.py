@@ -162,15 +162,17 @@ def main(argv: list[str] | None = None) -> None:
         same = t_verdicts == j_verdicts
         differ = sorted(k for k in t_verdicts if t_verdicts.get(k) != j_verdicts.get(k))
         invalid = sum(1 for ok in t_verdicts.values() if not ok)
-        rows.append((label, statistics.median(t_times), statistics.median(j_times), same, len(files), invalid, differ))
+        rows.append((label, statistics.median(t_times), statistics.median(j_times), same, len(files), invalid, differ,
+                     (min(t_times), max(t_times)), (min(j_times), max(j_times))))
     shutil.rmtree(work, ignore_errors=True)
 
     print(f"inputs: volume.xml {volume.stat().st_size / 1e6:.1f} MB; docs/ {len(docs)} files, {size_docs / 1e6:.1f} MB; "
           f"cores: {os.cpu_count()}; runs: {args.runs} (median)")
     print("| input | teikit | Jing + Saxon/Java | speed-up | files invalid | identical verdicts |")
     print("|---|---|---|---|---|---|")
-    for label, t, j, same, n, invalid, differ in rows:
+    for label, t, j, same, n, invalid, differ, t_range, j_range in rows:
         print(f"| {label} | {t:.2f} s | {j:.2f} s | {j / t:.1f}× | {invalid} of {n} | {'yes' if same else 'NO'} |")
+        print(f"  ranges: teikit {t_range[0]:.2f}–{t_range[1]:.2f} s, Java {j_range[0]:.2f}–{j_range[1]:.2f} s")
         for k in differ[:10]:
             print(f"  verdicts differ: {k}")
     if not all(r[3] for r in rows):
