@@ -8,7 +8,8 @@ typesetter can read no other file.
 Several inputs make one PDF: their documents are set in input order, as one volume; a folder
 stands for its `*.xml` files in natural order (d2 before d10). A single document
 (`div[@type='document']` as the root, as in the FRUS publisher's extracts) is accepted too.
-With `per_document`, each document becomes a PDF of its own instead.
+With `per_document`, each document becomes a PDF of its own instead. A long volume is cut
+into parts typeset side by side by separate Typst processes and merged (`pdf_parts`).
 
 After typesetting, the writer asks Typst where every footnote call and every note text landed
 and warns about each note that does not begin on the page of its call (Typst is known to
