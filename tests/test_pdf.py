@@ -331,3 +331,17 @@ def test_part_starts_are_even_and_whole_documents():
     assert pdf_writer.part_starts(sizes_volume, 3) == [1, 5, 6]      # 20 | 20 | 20
     assert pdf_writer.part_starts(sizes_volume, 2) == [1, 6]         # 40 | 20: no part larger than needed
     assert pdf_writer.part_starts(sizes_volume, 20) == [1, 5, 6]     # the largest document sets the size
+
+
+def test_typst_error_in_a_part_names_the_line_of_the_whole_markup():
+    """A part is typeset by a process of its own; its error still points into the whole markup
+    (the one keep_typst writes)."""
+    source = to_typst([DATA / "persons.xml"], Config(root=REPO), parts=3)
+    lines = source.split("\n")
+    second_part = [i for i, line in enumerate(lines) if line.startswith("// tk-part ")][1]
+    broken = second_part + 3
+    lines[broken] = "#undefined-function-of-teikit()"
+    with pytest.raises(RenderError) as failure:
+        pdf_writer.typeset("\n".join(lines), "persons.typ")
+    assert f"line {broken + 1}, column 1 of the generated Typst" in failure.value.message
+    assert "unknown variable" in failure.value.message

@@ -112,8 +112,9 @@ class _Processes:
         # 2 cores, 2 parts, one thread each was 1-2 s faster on the benchmark volume.
         threads = str(max(1, (os.cpu_count() or 1) // self.slots))
         env = {**os.environ, "RAYON_NUM_THREADS": os.environ.get("RAYON_NUM_THREADS") or threads}
-        proc = subprocess.Popen([sys.executable, typst_run.__file__, str(folder)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        with open(folder / "stderr.txt", "wb") as stderr:      # a file: a full pipe would stall the child
+            proc = subprocess.Popen([sys.executable, typst_run.__file__, str(folder)],
+                                    stdout=subprocess.DEVNULL, stderr=stderr, env=env)
         self.running[key] = (proc, folder, in_slot)
 
     def poll(self) -> None:
@@ -141,8 +142,8 @@ class _Processes:
 def _result(proc: subprocess.Popen, folder: Path) -> Typeset:
     result_file = folder / "result.json"
     if not result_file.exists():
-        raise TypstFailure(f"Typst process failed (exit {proc.returncode}): "
-                           f"{proc.stderr.read().decode('utf-8', 'replace').strip()[-2000:]}")
+        stderr = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        raise TypstFailure(f"Typst process failed (exit {proc.returncode}): {stderr.strip()[-2000:]}")
     result = json.loads(result_file.read_text(encoding="utf-8"))
     if "error" in result:
         raise TypstFailure(result["error"])
