@@ -331,6 +331,7 @@ def test_part_starts_are_even_and_whole_documents():
     assert pdf_writer.part_starts(sizes_volume, 3) == [1, 5, 6]      # 20 | 20 | 20
     assert pdf_writer.part_starts(sizes_volume, 2) == [1, 6]         # 40 | 20: no part larger than needed
     assert pdf_writer.part_starts(sizes_volume, 20) == [1, 5, 6]     # the largest document sets the size
+    assert pdf_writer.part_starts(sizes_volume) == [1]                # by default: one run when short
 
 
 def test_typst_error_in_a_part_names_the_line_of_the_whole_markup():

@@ -335,7 +335,10 @@ def test_bench_contents_page_numbers_and_links_point_at_the_documents(bench):
 @pytest.mark.parametrize("parts", [None, 3], ids=["one-run", "parts"])
 def test_index_of_persons_and_cross_references(tmp_path, parts):
     out = tmp_path / "persons.pdf"
-    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path), parts=parts)
+    steps = []
+    report = render_pdf([DATA / "persons.xml"], out, Config(root=tmp_path), parts=parts,
+                        progress=lambda done, total: steps.append((done, total)))
+    assert steps == ([(1, 4), (2, 4), (3, 4), (4, 4)] if parts else [])   # each part joined, then the whole
     assert report.ok and not report.warnings, [d.format() for d in report.diagnostics]
     reader, pages = _pages(out)
     outline = {t: page for t, page, _ in _outline(reader)}

@@ -82,10 +82,11 @@ def validate(paths: Iterable[str | Path], schemas: Iterable[str | Path] | None =
 
 
 def render(paths: Iterable[str | Path], to: str = "html", output: str | Path | None = None, *,
-           config: Config | None = None, per_document: bool = False) -> Report:
+           config: Config | None = None, per_document: bool = False, progress=None) -> Report:
     """Render TEI files to `build/html/` (a site) or `build/pdf/<volume>.pdf` (with
     `per_document`, `build/pdf/<xml:id>.pdf` for each document). A folder stands for its
-    `*.xml` files in natural order (d2 before d10)."""
+    `*.xml` files in natural order (d2 before d10). `progress(done, total)` hears of each
+    part of a long PDF typeset and joined."""
     paths = xml_files(paths)
     if to not in RENDERERS:
         raise UsageError(f"unknown output format {to!r}; expected one of {', '.join(sorted(RENDERERS))}")
@@ -104,7 +105,7 @@ def render(paths: Iterable[str | Path], to: str = "html", output: str | Path | N
     if per_document:
         return render_pdf(paths, Path(output) if output else build_dir / "pdf", config, per_document=True)
     name = (config.edition.volume_id or paths[0].stem) + ".pdf" if len(paths) > 1 else paths[0].stem + ".pdf"
-    return render_pdf(paths, Path(output) if output else build_dir / "pdf" / name, config)
+    return render_pdf(paths, Path(output) if output else build_dir / "pdf" / name, config, progress=progress)
 
 
 def export_text(path: str | Path) -> str:

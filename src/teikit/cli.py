@@ -70,13 +70,13 @@ def handled(command):
 
 
 @contextlib.contextmanager
-def _progress(ctx: Context, label: str):
-    """A progress bar on a terminal for work of many files; silent otherwise."""
+def _progress(ctx: Context, label: str, least: int = PROGRESS_FROM):
+    """A progress bar on a terminal for work of at least `least` steps; silent otherwise."""
     bar = None
 
     def update(done: int, total: int) -> None:
         nonlocal bar
-        if bar is None and total >= PROGRESS_FROM and sys.stderr.isatty() and ctx.verbosity >= 0:
+        if bar is None and total >= least and sys.stderr.isatty() and ctx.verbosity >= 0:
             bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
         if bar is not None:
@@ -192,7 +192,8 @@ def validate(ctx: Context, paths: tuple[Path, ...], schemas: tuple[Path, ...], j
 @handled
 def render(ctx: Context, paths: tuple[Path, ...], fmt: str, output: Path | None, per_document: bool) -> None:
     """Render TEI files (or folders of them, in natural order) to an HTML site or a PDF."""
-    report = api.render(paths, fmt, output, per_document=per_document)
+    with _progress(ctx, "typesetting", least=2) as progress:      # a long PDF: its parts
+        report = api.render(paths, fmt, output, per_document=per_document, progress=progress)
     _finish(ctx, report)
 
 

@@ -99,7 +99,7 @@ def part_starts(tree: etree._ElementTree, parts: int | None = None) -> list[int]
     sizes = [len("".join(doc.itertext())) for doc in _doc_starts(tree)]
     if parts is None:
         cores = os.cpu_count() or 1
-        parts = cores * -(-sum(sizes) // (cores * MAX_PART_CHARS))
+        parts = 1 if sum(sizes) <= MAX_PART_CHARS else cores * -(-sum(sizes) // (cores * MAX_PART_CHARS))
     parts = min(parts, len(sizes))
     if parts <= 1:
         return [1] if sizes else []
@@ -144,7 +144,8 @@ def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None
     return _transform(volume, config, _source_name(tei_paths), part_starts(volume, parts))
 
 
-def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, starts: list[int]) -> Typeset:
+def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, starts: list[int],
+                    progress=None) -> Typeset:
     """A volume in parts: each body part is typeset as soon as the stylesheet has written it."""
     from . import pdf_parts
     from .typst_run import TypstFailure
@@ -157,7 +158,7 @@ def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, start
         # A page holds some 4,700 characters of FRUS text: 2,000 overestimates the page count.
         pages_hint = sum(len(t) for t in volume.getroot().itertext()) // 2000 + 100
         return pdf_parts.typeset_pieces(preamble, (pdf_parts.Piece.of(text) for text in texts if text),
-                                        pages_hint=pages_hint)
+                                        pages_hint=pages_hint, progress=progress, parts=len(starts))
     except TypstFailure as exc:
         raise RenderError(str(exc), name, 0, 0) from None
 
@@ -232,7 +233,7 @@ def _save(result: Typeset, out_pdf: Path, where: str, report: Report) -> Typeset
 
 
 def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst: bool = False,
-               per_document: bool = False, parts: int | None = None) -> Report:
+               per_document: bool = False, parts: int | None = None, progress=None) -> Report:
     """Typeset TEI files (single documents, volumes, folders of them, or a mix) as one PDF at
     `out_pdf`; with `per_document`, one PDF per document in the folder `out_pdf`, named by the
     document's xml:id (else its input file and position).
@@ -241,7 +242,7 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
     failure raises RenderError. A footnote whose text Typst set on another page than its call
     is a warning naming both pages. With `keep_typst`, the generated markup is also written
     next to each PDF (`<name>.typ`) for debugging, even when Typst fails on it. `parts`: see
-    `to_typst`.
+    `to_typst`; `progress(done, total)` is told of each part joined (see pdf_parts).
     """
     report = Report()
     out_pdf = Path(out_pdf)
@@ -252,7 +253,8 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
             return report
         starts = part_starts(volume, parts)
         if len(starts) > 1 and not keep_typst:
-            _save(_typeset_volume(volume, config, _source_name(tei_paths), starts), out_pdf, str(out_pdf), report)
+            _save(_typeset_volume(volume, config, _source_name(tei_paths), starts, progress),
+                  out_pdf, str(out_pdf), report)
         else:
             _write(_transform(volume, config, _source_name(tei_paths), starts), out_pdf, report, keep_typst)
         return report

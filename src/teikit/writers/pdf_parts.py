@@ -164,10 +164,17 @@ def typeset_parts(source: str, jobs: int | None = None, pages_hint: int | None =
     return typeset_pieces(preamble, pieces, jobs, pages_hint or len(source) // 2000 + 100)
 
 
-def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 100):
+def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 100,
+                   progress=None, parts: int = 0):
     """Typeset the pieces as they come (an iterator may still be writing the later ones) and
     merge; returns a `pdf.Typeset`. `pages_hint`: more pages than the volume will have, for
-    the stamp of page numbers made first (while one core waits for the stylesheet)."""
+    the stamp of page numbers made first (while one core waits for the stylesheet).
+    `progress(done, total)`: called as each of the `parts` body parts is joined, and once more
+    when the PDF is whole."""
+    def step(done: int) -> None:
+        if progress is not None and parts:
+            progress(done, parts + 1)
+
     from .pdf import Typeset as Result, footnotes
 
     processes = _Processes(max(1, jobs or os.cpu_count() or 1))
@@ -188,9 +195,9 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
                 front = (piece, text)
             else:
                 back = (piece, text)
-            _join_finished(processes, book)
+            _join_finished(processes, book, step)
         while not all(k < len(book.parts) or ("part", k) in processes.done for k in range(queued)):
-            _join_finished(processes, book)
+            _join_finished(processes, book, step)
             time.sleep(0.01)
         # Every page number is known now: the front matter and the index are typeset while the
         # last parts are joined.
@@ -202,7 +209,7 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
             processes.queue("back", back[1], _inputs(back[0], "back", **{"tk-marks": layout.marks()}))
         while len(book.parts) < queued:
             processes.wait([("part", len(book.parts))])
-            _join_finished(processes, book)
+            _join_finished(processes, book, step)
         processes.wait(["front", "numbers", *(["back"] if back else [])])
         back_pdf = processes.done.get("back")
         needed = layout.body_pages + (back_pdf.pages if back_pdf else 0)
@@ -213,6 +220,7 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
     finally:
         processes.close()
     merged = book.finish(processes.done["front"], back_pdf, layout)
+    step(parts + 1)
     warnings = [w for piece in [processes.done["front"], *book.parts, *([back_pdf] if back_pdf else [])]
                 for w in piece.warnings]
     notes = []
@@ -221,13 +229,14 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
     return Result(merged.pdf, warnings, notes)
 
 
-def _join_finished(processes: _Processes, book: "pdf_merge.Book") -> None:
+def _join_finished(processes: _Processes, book: "pdf_merge.Book", step=lambda done: None) -> None:
     """Join the body parts finished so far, in order, and stamp their numbers once the stamp is there."""
     processes.poll()
     if "numbers" in processes.done and not book.stamp_pages:
         book.set_stamp(processes.done["numbers"])
     while ("part", len(book.parts)) in processes.done:
         book.add_part(processes.done.pop(("part", len(book.parts))))
+        step(len(book.parts))
         processes.poll()
 
 
