@@ -155,8 +155,7 @@ def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, start
     texts = sheet.transforms(volume, [_params(config, starts, piece) for piece in names], name)
     preamble = next(texts)
     try:
-        # A page holds some 4,700 characters of FRUS text: 2,000 overestimates the page count.
-        pages_hint = sum(len(t) for t in volume.getroot().itertext()) // 2000 + 100
+        pages_hint = pdf_parts.stamp_pages(sum(len(t) for t in volume.getroot().itertext()))
         return pdf_parts.typeset_pieces(preamble, (pdf_parts.Piece.of(text) for text in texts if text),
                                         pages_hint=pages_hint, progress=progress, parts=len(starts))
     except TypstFailure as exc:

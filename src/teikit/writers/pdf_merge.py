@@ -50,14 +50,15 @@ class Layout:
     def printed(self, part: int, page: int) -> int:
         return self.starts[part] + page - 1
 
-    def anchors(self, back_first_page: int | None) -> dict[str, dict]:
-        """Every link target the parts hold: its printed page, part, page in the part, x, y."""
+    def anchors(self, has_back: bool) -> dict[str, dict]:
+        """Every link target: its printed page, piece (0-based: the body parts, then the index),
+        and page, x, y in that piece. The index of persons opens the page after the body."""
         found = {}
         for part, probe in enumerate(self.probes):
             for name, page, x, y in probe["anchors"]:
                 found[name] = {"page": str(self.printed(part, page)), "part": part, "at": [page, x, y]}
-        if back_first_page is not None:
-            found.setdefault("tk-index", {"page": str(back_first_page), "part": "back", "at": [1, 0, 0]})
+        if has_back:
+            found.setdefault("tk-index", {"page": str(self.body_pages + 1), "part": len(self.probes), "at": [1, 0, 0]})
         return found
 
     def marks(self) -> list[list]:
@@ -91,7 +92,7 @@ class Book:
     def __init__(self):
         self.out = pikepdf.new()
         self.tags = _TagTree(self.out)
-        self.parts: list = []                            # pdf_parts.Typeset of the parts joined
+        self.parts: list = []                            # pdf_parts.TypesetPiece of the parts joined
         self.first_page: list[int] = []                  # body part → index of its first page
         self.size = None
         self.stamp: list[pikepdf.Page] = []              # page n: the number n alone
@@ -202,12 +203,7 @@ def _targets(out: pikepdf.Pdf, layout: Layout, first_page: dict[int, int], has_b
         top = float(target.mediabox[3])
         return Array([target.obj, Name.XYZ, x, top - y, 0])
 
-    back_piece = len(layout.probes) + 1
-    found = {}
-    for name, info in layout.anchors(None).items():
-        found[LABEL_LINK + name] = dest(info["part"] + 1, info["at"])
-    if has_back:
-        found.setdefault(LABEL_LINK + "tk-index", dest(back_piece, [1, 0, 0]))
+    found = {LABEL_LINK + name: dest(info["part"] + 1, info["at"]) for name, info in layout.anchors(has_back).items()}
     for number, (part, at) in enumerate(layout.mark_places()):
         found[f"{MARK_LINK}{number}"] = dest(part + 1, at)
     return found

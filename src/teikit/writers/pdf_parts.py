@@ -62,7 +62,7 @@ class Piece:
 
 
 @dataclass
-class Typeset:
+class TypesetPiece:
     """One piece typeset: its PDF, page count, Typst's warnings, the probe's answer."""
     pdf: bytes
     pages: int
@@ -90,7 +90,7 @@ class _Processes:
         self.slots = slots
         self.queued: list[tuple[object, Path]] = []
         self.running: dict[object, tuple[subprocess.Popen, Path, bool]] = {}   # … in a slot
-        self.done: dict[object, Typeset] = {}
+        self.done: dict[object, TypesetPiece] = {}
         self.tmp = Path(tempfile.mkdtemp(prefix="teikit-parts-"))
         self.jobs = 0
 
@@ -139,7 +139,7 @@ class _Processes:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _result(proc: subprocess.Popen, folder: Path) -> Typeset:
+def _result(proc: subprocess.Popen, folder: Path) -> TypesetPiece:
     result_file = folder / "result.json"
     if not result_file.exists():
         stderr = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace")
@@ -149,7 +149,7 @@ def _result(proc: subprocess.Popen, folder: Path) -> Typeset:
         raise TypstFailure(result["error"])
     pdf = (folder / "out.pdf").read_bytes()
     shutil.rmtree(folder, ignore_errors=True)
-    return Typeset(pdf, pdf_merge.page_count(pdf), result["warnings"], result["probe"])
+    return TypesetPiece(pdf, pdf_merge.page_count(pdf), result["warnings"], result["probe"])
 
 
 def _inputs(piece: Piece, kind: str, **data) -> dict[str, str]:
@@ -161,7 +161,7 @@ def _inputs(piece: Piece, kind: str, **data) -> dict[str, str]:
 def typeset_parts(source: str, jobs: int | None = None, pages_hint: int | None = None):
     """Typeset whole markup that holds parts; returns a `pdf.Typeset`."""
     preamble, pieces = split(source)
-    return typeset_pieces(preamble, pieces, jobs, pages_hint or len(source) // 2000 + 100)
+    return typeset_pieces(preamble, pieces, jobs, pages_hint or stamp_pages(len(source)))
 
 
 def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = None, pages_hint: int = 100,
@@ -203,7 +203,7 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
         # last parts are joined.
         body = book.parts + [processes.done[("part", k)] for k in range(len(book.parts), queued)]
         layout = pdf_merge.Layout.of_body([p.pages for p in body], [p.probe for p in body])
-        anchors = layout.anchors(back_first_page=layout.body_pages + 1 if back else None)
+        anchors = layout.anchors(has_back=back is not None)
         processes.queue("front", front[1], _inputs(front[0], "front", **{"tk-anchors": anchors}))
         if back:
             processes.queue("back", back[1], _inputs(back[0], "back", **{"tk-marks": layout.marks()}))
@@ -238,6 +238,12 @@ def _join_finished(processes: _Processes, book: "pdf_merge.Book", step=lambda do
         book.add_part(processes.done.pop(("part", len(book.parts))))
         step(len(book.parts))
         processes.poll()
+
+
+def stamp_pages(chars: int) -> int:
+    """More pages than `chars` characters of text (or of markup) will fill: a page holds some
+    4,700 characters of FRUS text."""
+    return chars // 2000 + 100
 
 
 def _number_pages(count: int) -> str:
