@@ -66,19 +66,19 @@ class Stylesheet:
         as text ('' when empty) as soon as it is made."""
         proc = _processor()
         data = etree.tostring(tree, encoding="unicode")
-        with _lock:
-            node = None
-            for params in param_sets:
-                with _captured_stderr() as err:
-                    try:
-                        node = node or proc.parse_xml(xml_text=data)
-                        self._exe.clear_parameters()
-                        for name, value in params.items():
-                            self._exe.set_parameter(name, _xdm(proc, value))
-                        result = self._exe.transform_to_string(xdm_node=node)
-                    except Exception as exc:
-                        raise RenderError(f"{self.path.name} failed: {exc} {''.join(err)}".strip(), source_name, 0, 0) from None
-                yield result or ""
+        node = None
+        for params in param_sets:
+            # The lock is not held across a yield: a caller that stops early blocks no one.
+            with _lock, _captured_stderr() as err:
+                try:
+                    node = node or proc.parse_xml(xml_text=data)
+                    self._exe.clear_parameters()
+                    for name, value in params.items():
+                        self._exe.set_parameter(name, _xdm(proc, value))
+                    result = self._exe.transform_to_string(xdm_node=node)
+                except Exception as exc:
+                    raise RenderError(f"{self.path.name} failed: {exc} {''.join(err)}".strip(), source_name, 0, 0) from None
+            yield result or ""
 
 
 def edition_params(config) -> dict[str, object]:

@@ -232,8 +232,8 @@
 #let tk-docs = counter("tk-docs")
 // A long volume is typeset in parts, each by its own Typst process (teikit.writers.pdf_parts):
 // a part is told which documents and page breaks precede it (tk-docs-before, tk-pbs-before);
-// the page numbers of its headers are stamped on afterwards (tk-part: "body"), or it is the
-// stamp itself (tk-part: "numbers"); links to labels of other parts become placeholders the
+// the page numbers of its headers are stamped on afterwards (tk-part: "body", and
+// number-pages for the stamp); links to labels of other parts become placeholders the
 // merge resolves (teikit-label:NAME), and the contents and the index read their page numbers
 // from tk-anchors and tk-marks. Without tk-part the whole volume is one run, as here.
 #let tk-part = sys.inputs.at("tk-part", default: none)
@@ -257,7 +257,6 @@
 }
 #set text(font: "Libertinus Serif", size: base-size, lang: "en", region: "us", hyphenate: true)
 #set par(justify: true, leading: 0.62em, spacing: 0.62em, first-line-indent: (amount: 1.5em, all: true))
-#set footnote(numbering: "1")
 // Orphans (a paragraph's first line alone at a page foot) are allowed: Typst's orphan control
 // moves a line to the next page after it has already placed the line's footnote, which left
 // 7 of the benchmark volume's 3,950 notes a page before their call. Widows stay controlled.
@@ -273,6 +272,12 @@
 // Each call and each note text carry a metadata mark with the same key, so the writer can
 // check after typesetting that every note starts on the page of its call (tk-fn-call,
 // tk-fn-text); marks take no space.
+// The call and the note's number are drawn here, as Typst draws them but without the links
+// between call and note: Typst's own marks read the footnote counter and link through the
+// layout, so every paragraph holding a call was laid out again once the layout was known
+// (the benchmark volume's Typst time fell by a sixth without them).
+#show footnote: it => super((it.numbering)(0))
+#show footnote.entry: it => [#h(it.indent)#super((it.note.numbering)(0))#h(0.05em, weak: true)#it.note.body]
 #let note(n, key, id: none, body) = {
   let fn = footnote(numbering: _ => n, [#metadata(key)<tk-fn-text>#body])
   [#metadata(key)<tk-fn-call>#(if id == none { fn } else [#fn#label(id)])]
@@ -305,31 +310,36 @@
   }
 }
 
+// The page number at the outer edge, the running head centred between. The number stands
+// alone, on the header's last line (the header stands on the margin's foot), so that a
+// part's numbers can be stamped on in the same place.
+#let header-line(p, num, head) = {
+  set text(size: 0.8em)
+  set par(first-line-indent: 0pt, justify: false)
+  grid(columns: (3em, 1fr, 3em),
+    align(left + bottom, if calc.even(p) { num }), align(center, head), align(right + bottom, if calc.odd(p) { num }))
+}
 #set page(
   paper: paper,
   margin: (inside: m-inside, outside: m-outside, top: 1in, bottom: m-bottom),
   header-ascent: 40%,
-  foreground: if tk-part == "numbers" { none } else { page-markers },
-  // The page number at the outer edge, the running head centred between: the number stands
-  // alone so that a part's numbers can be stamped on in the same place (tk-part: "numbers").
+  foreground: page-markers,
   header: context {
     let p = here().page()
     if p < body-page() { return }
-    set text(size: 0.8em)
-    set par(first-line-indent: 0pt, justify: false)
-    let num = if tk-part in (none, "numbers") { page-no(here()) }
-    let head = if tk-part == "numbers" { none } else {
-      let k = tk-docs.get().first() + tk-docs-before
-      let starts-here(k) = { let d = query(label(doc-ids.at(k))); d.len() > 0 and d.first().location().page() == p }
-      let cur = if k < doc-ids.len() and starts-here(k) { k } else { k - 1 }
-      if calc.even(p) { emph(running-volume) } else if cur >= 0 { doc-running.at(cur) }
-    }
-    // The number on the last line (the header stands on the margin's foot): where a stamp
-    // without the running head puts it too.
-    grid(columns: (3em, 1fr, 3em),
-      align(left + bottom, if calc.even(p) { num }), align(center, head), align(right + bottom, if calc.odd(p) { num }))
+    let num = if tk-part == none { page-no(here()) }
+    let k = tk-docs.get().first() + tk-docs-before
+    let starts-here(k) = { let d = query(label(doc-ids.at(k))); d.len() > 0 and d.first().location().page() == p }
+    let cur = if k < doc-ids.len() and starts-here(k) { k } else { k - 1 }
+    header-line(p, num, if calc.even(p) { emph(running-volume) } else if cur >= 0 { doc-running.at(cur) })
   },
 )
+// The stamp of page numbers for the parts (tk-part: "numbers"): page n holds the number n
+// alone, where the header of page n puts it; no layout to ask, so 1,800 pages take half a second.
+#let number-pages(count) = {
+  set page(foreground: none)
+  for n in range(1, count + 1) { page(header: header-line(n, str(n), none), []) }
+}
 
 // Footnote calls must stand in paragraphs of the page's own flow, not inside blocks: a
 // block (a Typst heading, a sticky or nested block) that moves or ends at the page foot

@@ -83,20 +83,36 @@ def _transform(tree: etree._ElementTree, config: Config, name: str, starts: list
 
 
 def _doc_starts(tree: etree._ElementTree) -> list[etree._Element]:
-    """What starts a document in the PDF (as $doc-starts in the stylesheet), in order."""
-    return tree.xpath("//t:div[@type = 'document'] | //t:TEI[not(.//t:div[@type = 'document'])]/t:text/t:body",
-                      namespaces={"t": TEI})
+    """What starts a document in the PDF (as $doc-starts in the stylesheet), in order: each
+    document division, and the body of a TEI file that has none."""
+    div, body = f"{{{TEI}}}div", f"{{{TEI}}}body"
+    starts = []
+    for el in tree.getroot().iter(div, body):
+        if el.tag == div:
+            if el.get("type") == "document":
+                starts.append(el)
+        elif el.getparent() is not None and el.getparent().tag == f"{{{TEI}}}text":
+            tei = el.getparent().getparent()
+            if tei is not None and tei.tag == f"{{{TEI}}}TEI" and not any(
+                    d.get("type") == "document" for d in tei.iter(div)):
+                starts.append(el)
+    return starts
 
 
-def part_starts(tree: etree._ElementTree, parts: int | None = None) -> list[int]:
+def doc_sizes(tree: etree._ElementTree) -> list[int]:
+    """The characters of text of each document, in order."""
+    return [len("".join(doc.itertext())) for doc in _doc_starts(tree)]
+
+
+def part_starts(tree: etree._ElementTree, parts: int | None = None, sizes: list[int] | None = None) -> list[int]:
     """Where a volume is cut into parts typeset by separate processes (see pdf_parts): the
     positions (1-based) of the documents that begin them, [1] or [] for one part. By default
     as few parts as keep each under pdf_parts.MAX_PART_CHARS characters of text, a multiple
     of the cores in number so that none runs alone at the end; the parts are as even as whole
-    documents allow."""
+    documents allow. `sizes`: doc_sizes(tree), when known."""
     from .pdf_parts import MAX_PART_CHARS
 
-    sizes = [len("".join(doc.itertext())) for doc in _doc_starts(tree)]
+    sizes = doc_sizes(tree) if sizes is None else sizes
     if parts is None:
         cores = os.cpu_count() or 1
         parts = 1 if sum(sizes) <= MAX_PART_CHARS else cores * -(-sum(sizes) // (cores * MAX_PART_CHARS))
@@ -145,7 +161,7 @@ def to_typst(tei_paths: list[Path], config: Config, report: Report | None = None
 
 
 def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, starts: list[int],
-                    progress=None) -> Typeset:
+                    text_size: int, progress=None) -> Typeset:
     """A volume in parts: each body part is typeset as soon as the stylesheet has written it."""
     from . import pdf_parts
     from .typst_run import TypstFailure
@@ -155,9 +171,9 @@ def _typeset_volume(volume: etree._ElementTree, config: Config, name: str, start
     texts = sheet.transforms(volume, [_params(config, starts, piece) for piece in names], name)
     preamble = next(texts)
     try:
-        pages_hint = pdf_parts.stamp_pages(sum(len(t) for t in volume.getroot().itertext()))
         return pdf_parts.typeset_pieces(preamble, (pdf_parts.Piece.of(text) for text in texts if text),
-                                        pages_hint=pages_hint, progress=progress, parts=len(starts))
+                                        pages_hint=pdf_parts.stamp_pages(text_size), progress=progress,
+                                        parts=len(starts))
     except TypstFailure as exc:
         raise RenderError(str(exc), name, 0, 0) from None
 
@@ -250,9 +266,10 @@ def render_pdf(tei_paths: list[Path], out_pdf: Path, config: Config, keep_typst:
         volume = _volume(tei_paths, report)
         if volume is None:
             return report
-        starts = part_starts(volume, parts)
+        sizes = doc_sizes(volume)
+        starts = part_starts(volume, parts, sizes)
         if len(starts) > 1 and not keep_typst:
-            _save(_typeset_volume(volume, config, _source_name(tei_paths), starts, progress),
+            _save(_typeset_volume(volume, config, _source_name(tei_paths), starts, sum(sizes), progress),
                   out_pdf, str(out_pdf), report)
         else:
             _write(_transform(volume, config, _source_name(tei_paths), starts), out_pdf, report, keep_typst)

@@ -195,10 +195,14 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
                 front = (piece, text)
             else:
                 back = (piece, text)
-            _join_finished(processes, book, step)
-        while not all(k < len(book.parts) or ("part", k) in processes.done for k in range(queued)):
-            _join_finished(processes, book, step)
-            time.sleep(0.01)
+            processes.poll()
+            _join_next(processes, book, step)
+        while True:
+            processes.poll()
+            if all(k < len(book.parts) or ("part", k) in processes.done for k in range(queued)):
+                break
+            if not _join_next(processes, book, step):
+                time.sleep(0.01)
         # Every page number is known now: the front matter and the index are typeset while the
         # last parts are joined.
         body = book.parts + [processes.done[("part", k)] for k in range(len(book.parts), queued)]
@@ -208,8 +212,7 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
         if back:
             processes.queue("back", back[1], _inputs(back[0], "back", **{"tk-marks": layout.marks()}))
         while len(book.parts) < queued:
-            processes.wait([("part", len(book.parts))])
-            _join_finished(processes, book, step)
+            _join_next(processes, book, step)
         processes.wait(["front", "numbers", *(["back"] if back else [])])
         back_pdf = processes.done.get("back")
         needed = layout.body_pages + (back_pdf.pages if back_pdf else 0)
@@ -229,23 +232,25 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
     return Result(merged.pdf, warnings, notes)
 
 
-def _join_finished(processes: _Processes, book: "pdf_merge.Book", step=lambda done: None) -> None:
-    """Join the body parts finished so far, in order, and stamp their numbers once the stamp is there."""
-    processes.poll()
+def _join_next(processes: _Processes, book: "pdf_merge.Book", step=lambda done: None) -> bool:
+    """Join the next body part if it has finished (one at a time: the caller checks between
+    two joins whether more urgent work can start), and the stamp of numbers once it is there."""
     if "numbers" in processes.done and not book.stamp_pages:
         book.set_stamp(processes.done["numbers"])
-    while ("part", len(book.parts)) in processes.done:
-        book.add_part(processes.done.pop(("part", len(book.parts))))
-        step(len(book.parts))
-        processes.poll()
+    if ("part", len(book.parts)) not in processes.done:
+        return False
+    book.add_part(processes.done.pop(("part", len(book.parts))))
+    step(len(book.parts))
+    return True
 
 
 def stamp_pages(chars: int) -> int:
-    """More pages than `chars` characters of text (or of markup) will fill: a page holds some
-    4,700 characters of FRUS text."""
-    return chars // 2000 + 100
+    """More pages than `chars` characters of the documents' text (or of markup) will fill: a
+    page of the benchmark volume holds 3,500 (teikit TEI) to 5,100 (FRUS TEI, more whitespace)
+    of them. Too few costs a second stamp at the end (half a second), too many little."""
+    return chars // 3000 + 100
 
 
 def _number_pages(count: int) -> str:
     """The stamp of page numbers: `count` pages with nothing but the header's number."""
-    return f"\n#metadata(\"body\") <tk-body>\n#for _ in range({count - 1}) {{ pagebreak() }}\n"
+    return f"\n#number-pages({count})\n"
