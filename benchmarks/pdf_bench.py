@@ -4,19 +4,21 @@
 
 Builds the benchmark volume with benchmarks/corpus.py when it is missing, then renders it
 `--runs` times, each in a fresh process (`teikit.writers.pdf.render_pdf`, no teikit.toml: the
-metadata come from the teiHeader), and prints for each run the wall time and the peak memory,
-then the median, the page count, the footnotes Typst set on another page than their call, and
+metadata come from the teiHeader), and prints for each run the wall time, the CPU time of all
+its processes and the peak memory, then the median, the page count, the footnotes Typst set on another page than their call, and
 the machine's load average before and after (the machine is shared: figures taken under load
 are slower).
 
 Peak memory is that of the whole process tree: the rendering process and the Typst processes
-it starts for the parts of a long volume, their resident sets summed, sampled every 50 ms (2 ms each).
+it starts for the parts of a long volume, their resident sets summed, sampled every 50 ms
+(2 ms a sample).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -108,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
     walls, rss = [], []
     for run in range(1, args.runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", CHILD, str(args.parts or ""), str(source), str(pdf)], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -116,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         stdout, stderr = proc.communicate()
         wall = time.perf_counter() - t
         sampler.join()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if proc.returncode != 0:
             print(stderr, file=sys.stderr)
             return 1
@@ -124,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         peak_mb = sampler.peak_kb / 1024
         walls.append(wall)
         rss.append(peak_mb)
-        print(f"run {run}: {wall:.1f} s wall (render_pdf {float(render_s):.1f} s), peak memory of the process tree "
+        print(f"run {run}: {wall:.1f} s wall (render_pdf {float(render_s):.1f} s, {cpu:.1f} CPU-s), peak memory of the process tree "
               f"{peak_mb:,.0f} MB, {pages} pages, footnotes off their call's page: {misplaced}, ok={ok}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"median {statistics.median(walls):.1f} s wall, peak memory {max(rss):,.0f} MB "

@@ -12,13 +12,14 @@ Every part starts on a right-hand page, so its pages keep their parity wherever 
 The work, in order:
 
 1. the body parts, as the stylesheet writes them, each in a fresh process (`typst_run`), as
-   many at a time as there are cores; each reports where its footnotes, link targets,
-   bookmarks and index marks landed (the probe of `typst_run`). The parts done so far are
-   joined while the others are typeset;
+   many at a time as there are cores; each reports its page count and where its footnotes,
+   link targets, bookmarks and index marks landed (the probe of `typst_run`). The merge
+   process (`pdf_merge`) joins the parts done so far while the others are typeset;
 2. the printed page numbers follow from the parts' page counts (a part with an odd number
    of pages is followed by a blank verso);
-3. in parallel: the front matter (its contents now know every page number), the index, and
-   a stamp of the body's page numbers (a part could not know them while it was typeset);
+3. the front matter (its contents now know every page number) and the index; a stamp of
+   the body's page numbers (a part could not know them while it was typeset) was made first,
+   while one core waited for the stylesheet;
 4. `pdf_merge.Book` puts the front matter and the index around the body, stamps the page
    numbers, resolves links between parts, and rebuilds bookmarks, tags and page labels.
 """
@@ -27,11 +28,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,11 +66,15 @@ class Piece:
 
 @dataclass
 class TypesetPiece:
-    """One piece typeset: its PDF, page count, Typst's warnings, the probe's answer."""
-    pdf: bytes
-    pages: int
+    """One piece typeset: its PDF file (kept until the merge is done), Typst's warnings, the
+    probe's answer (its page count among them)."""
+    pdf: Path
     warnings: list[str] = field(default_factory=list)
     probe: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return self.probe["pages"]
 
 
 def has_parts(source: str) -> bool:
@@ -147,9 +154,7 @@ def _result(proc: subprocess.Popen, folder: Path) -> TypesetPiece:
     result = json.loads(result_file.read_text(encoding="utf-8"))
     if "error" in result:
         raise TypstFailure(result["error"])
-    pdf = (folder / "out.pdf").read_bytes()
-    shutil.rmtree(folder, ignore_errors=True)
-    return TypesetPiece(pdf, pdf_merge.page_count(pdf), result["warnings"], result["probe"])
+    return TypesetPiece(folder / "out.pdf", result["warnings"], result["probe"])
 
 
 def _inputs(piece: Piece, kind: str, **data) -> dict[str, str]:
@@ -171,17 +176,35 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
     the stamp of page numbers made first (while one core waits for the stylesheet).
     `progress(done, total)`: called as each of the `parts` body parts is joined, and once more
     when the PDF is whole."""
+    reported = [0]
+
     def step(done: int) -> None:
-        if progress is not None and parts:
+        if progress is not None and parts and done > reported[0]:
+            reported[0] = done
             progress(done, parts + 1)
 
     from .pdf import Typeset as Result, footnotes
 
     processes = _Processes(max(1, jobs or os.cpu_count() or 1))
-    book = pdf_merge.Book()
+    merger = _Merger(processes.tmp)
+    body: list[TypesetPiece] = []                        # the parts handed to the merge, in order
     front = back = None
     queued = 0
+    stamp_pages = 0
     lines = preamble.count("\n")
+
+    def forward() -> None:
+        """Hand the merge the stamp and the parts finished so far, in order."""
+        nonlocal stamp_pages
+        processes.poll()
+        if not stamp_pages and "numbers" in processes.done:
+            merger.send(stamp=str(processes.done["numbers"].pdf))
+            stamp_pages = processes.done["numbers"].pages
+        while ("part", len(body)) in processes.done:
+            body.append(processes.done[("part", len(body))])
+            merger.send(part=str(body[-1].pdf), probe=body[-1].probe)
+        step(merger.joined())
+
     processes.queue("numbers", preamble + _number_pages(pages_hint), {"tk-part": "numbers"}, now=True)
     try:
         for piece in pieces:
@@ -195,53 +218,101 @@ def typeset_pieces(preamble: str, pieces: Iterable[Piece], jobs: int | None = No
                 front = (piece, text)
             else:
                 back = (piece, text)
-            processes.poll()
-            _join_next(processes, book, step)
-        while True:
-            processes.poll()
-            if all(k < len(book.parts) or ("part", k) in processes.done for k in range(queued)):
-                break
-            if not _join_next(processes, book, step):
-                time.sleep(0.01)
+            forward()
+        while len(body) < queued:
+            time.sleep(0.01)
+            forward()
         # Every page number is known now: the front matter and the index are typeset while the
-        # last parts are joined.
-        body = book.parts + [processes.done[("part", k)] for k in range(len(book.parts), queued)]
+        # merge joins the last parts.
         layout = pdf_merge.Layout.of_body([p.pages for p in body], [p.probe for p in body])
         anchors = layout.anchors(has_back=back is not None)
         processes.queue("front", front[1], _inputs(front[0], "front", **{"tk-anchors": anchors}))
         if back:
             processes.queue("back", back[1], _inputs(back[0], "back", **{"tk-marks": layout.marks()}))
-        while len(book.parts) < queued:
-            _join_next(processes, book, step)
-        processes.wait(["front", "numbers", *(["back"] if back else [])])
+        while not all(k in processes.done for k in ["front", "numbers", *(["back"] if back else [])]):
+            time.sleep(0.01)
+            forward()
         back_pdf = processes.done.get("back")
         needed = layout.body_pages + (back_pdf.pages if back_pdf else 0)
-        if book.stamp_pages < needed:                  # the hint was short: a stamp for all
+        if stamp_pages < needed:                       # the hint was short: a stamp for all
             processes.queue("more numbers", preamble + _number_pages(needed), {"tk-part": "numbers"})
             processes.wait(["more numbers"])
-            book.set_stamp(processes.done["more numbers"])
+            merger.send(stamp=str(processes.done["more numbers"].pdf))
+        out = processes.tmp / "merged.pdf"
+        front_pages = merger.finish(front=str(processes.done["front"].pdf), back=back_pdf and str(back_pdf.pdf),
+                                    back_probe=back_pdf and back_pdf.probe, out_path=str(out))
+        merged = pdf_merge.Merged(front_pages, layout)
+        pdf = out.read_bytes()
     finally:
+        merger.close()
         processes.close()
-    merged = book.finish(processes.done["front"], back_pdf, layout)
     step(parts + 1)
-    warnings = [w for piece in [processes.done["front"], *book.parts, *([back_pdf] if back_pdf else [])]
+    warnings = [w for piece in [processes.done["front"], *body, *([back_pdf] if back_pdf else [])]
                 for w in piece.warnings]
     notes = []
-    for index, part in enumerate(book.parts):
+    for index, part in enumerate(body):
         notes += footnotes(part.probe, lambda page, index=index: merged.page_number(index, page))
-    return Result(merged.pdf, warnings, notes)
+    return Result(pdf, warnings, notes)
 
 
-def _join_next(processes: _Processes, book: "pdf_merge.Book", step=lambda done: None) -> bool:
-    """Join the next body part if it has finished (one at a time: the caller checks between
-    two joins whether more urgent work can start), and the stamp of numbers once it is there."""
-    if "numbers" in processes.done and not book.stamp_pages:
-        book.set_stamp(processes.done["numbers"])
-    if ("part", len(book.parts)) not in processes.done:
-        return False
-    book.add_part(processes.done.pop(("part", len(book.parts))))
-    step(len(book.parts))
-    return True
+class _Merger:
+    """The merge process (`python -m teikit.writers.pdf_merge`, see pdf_merge.serve): told of
+    each piece as it is ready, it answers as each body part is joined and when the PDF is written."""
+
+    def __init__(self, folder: Path):
+        self.stderr_path = folder / "merge-stderr.txt"
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        with open(self.stderr_path, "wb") as stderr:
+            self.proc = subprocess.Popen([sys.executable, "-m", "teikit.writers.pdf_merge"], env=env, text=True,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+        self.answers: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.parts_joined = 0
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.answers.put(json.loads(line))
+        self.answers.put(None)                          # the process ended
+
+    def send(self, **command) -> None:
+        try:
+            self.proc.stdin.write(json.dumps(command) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            self._failed()
+
+    def _answer(self, block: bool):
+        answer = self.answers.get(block)
+        if answer is None:
+            self._failed()
+        self.parts_joined = answer.get("joined", self.parts_joined)
+        return answer
+
+    def joined(self) -> int:
+        """How many body parts are joined so far."""
+        while not self.answers.empty():
+            self._answer(block=False)
+        return self.parts_joined
+
+    def finish(self, **pieces) -> int:
+        """Write the whole PDF; the number of front-matter pages before the body."""
+        self.send(finish=pieces)
+        while "front_pages" not in (answer := self._answer(block=True)):
+            pass
+        self.proc.stdin.close()
+        self.proc.wait()
+        return answer["front_pages"]
+
+    def _failed(self):
+        self.proc.wait()
+        stderr = self.stderr_path.read_text(encoding="utf-8", errors="replace").strip()
+        raise TypstFailure(f"merging the typeset parts failed (exit {self.proc.returncode}): {stderr[-2000:]}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
 
 
 def stamp_pages(chars: int) -> int:

@@ -19,11 +19,13 @@ from pathlib import Path
 
 _TYPST_NAME = "edition.typ"
 
-# Appended to every source: where each footnote call and note text, each label a link may
-# point at (tk-anchor-names), each bookmark and each index mark landed (page, x, y in pt).
+# Appended to every source: its page count, and where each footnote call and note text, each
+# label a link may point at (tk-anchor-names), each bookmark and each index mark landed
+# (page, x, y in pt).
 PROBE = """
 #let tk-where(loc) = { let p = loc.position(); (p.page, p.x.pt(), p.y.pt()) }
 #context [#metadata((
+  pages: counter(page).final().first(),
   calls: query(<tk-fn-call>).map(m => (m.value, m.location().page())),
   texts: query(<tk-fn-text>).map(m => (m.value, m.location().page())),
   anchors: tk-anchor-names.map(a => (a, query(label(a)))).filter(((a, q)) => q.len() > 0)
