@@ -119,3 +119,20 @@ def test_progress_callback_counts_every_file():
     seen = []
     report = validation.validate([INVALID], jobs=2, progress=seen.append)
     assert seen == list(range(1, report.files + 1))
+
+
+def test_validating_leaves_no_file_behind(tmp_path):
+    """The Schematron rules are compiled to a stylesheet file Saxon reads; runs reuse one
+    file per schema and leave nothing else in the temporary folder (forked workers end
+    without running clean-up code)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", "from teikit.cli import main; main()", "validate", "-j", "2",
+                               str(SEED_TEI), str(BACKWARDS)], env=env, capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert len(left) == 2 and left[1].startswith(left[0] + "/teikit-") and left[1].endswith(".xsl"), left

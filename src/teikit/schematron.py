@@ -31,8 +31,10 @@ schema so it can be reported as skipped, never as a failure.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -494,11 +496,9 @@ class Schematron:
         self.path = Path(path)
         self.compiled = compile_schematron(self.path, phase)
         self.skipped = self.compiled.skipped
-        # Compiled from a file next to nothing, so that document('') names the generated
-        # stylesheet (whose top level holds the schema's foreign data, e.g. ckbk:romans).
-        fd, name = tempfile.mkstemp(prefix=f"teikit-{self.path.stem}-", suffix=".xsl")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(self.compiled.xslt)
+        # Compiled from a file, so that document('') names the generated stylesheet (whose
+        # top level holds the schema's foreign data, e.g. ckbk:romans).
+        name = _stylesheet_file(self.path.stem, self.compiled.xslt)
         self.xslt_path = name
         proc = _processor()
         with _saxon_lock, _captured_stderr() as err:
@@ -541,15 +541,35 @@ class Schematron:
                                  f.get("test") or "", f.get("pattern")))
         return found
 
-    def __del__(self):  # pragma: no cover - best effort
-        try:
-            os.unlink(self.xslt_path)
-        except (OSError, AttributeError):
-            pass
+
+
+def _stylesheet_file(stem: str, xslt: str) -> str:
+    """The generated stylesheet as a file, which Saxon may read again while running
+    (document('')): named by its content, in a folder only this user can write, so that
+    runs reuse it and none is left behind (a temporary file per run was, by the processes
+    that end with os._exit: forked workers)."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = Path(tempfile.gettempdir()) / f"teikit-{uid if uid is not None else 'xslt'}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or (uid is not None and (info.st_uid != uid or info.st_mode & 0o022)):
+            raise OSError(f"{folder} is not a folder of this user's")
+    except OSError:                           # no such folder to be had: a file for this process
+        fd, name = tempfile.mkstemp(prefix=f"teikit-{stem}-", suffix=".xsl")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(xslt)
+        return name
+    path = folder / f"{stem}-{hashlib.sha256(xslt.encode('utf-8')).hexdigest()[:20]}.xsl"
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xsl", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(xslt)
+    os.replace(tmp, path)                     # whole, even with another process writing it too
+    return str(path)
 
 
 def _saxon_message(text: str) -> str:
-    text = text.replace("file://" + tempfile.gettempdir(), "")
+    text = re.sub("file://" + re.escape(tempfile.gettempdir()) + r"(/teikit-\w+)?", "", text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     keep = [line for line in lines if re.search(r"\b[A-Z]{4}\d{4}\b|Error|error", line)] or lines
     return " ".join(keep)[:600]
