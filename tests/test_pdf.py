@@ -346,3 +346,19 @@ def test_typst_error_in_a_part_names_the_line_of_the_whole_markup():
         pdf_writer.typeset("\n".join(lines), "persons.typ")
     assert f"line {broken + 1}, column 1 of the generated Typst" in failure.value.message
     assert "unknown variable" in failure.value.message
+
+
+def test_a_failing_merge_process_says_why(tmp_path):
+    """The parts are joined by a process of its own; when it fails, the error it printed is
+    the message, and the caller is not left waiting."""
+    from teikit.writers import pdf_parts
+    from teikit.writers.typst_run import TypstFailure
+
+    merger = pdf_parts._Merger(tmp_path)
+    try:
+        merger.send(part=str(tmp_path / "no-such-part.pdf"), probe={"pages": 1})
+        with pytest.raises(TypstFailure, match=r"merging the typeset parts failed \(exit 1\).*no-such-part\.pdf"):
+            merger.finish(front=str(tmp_path / "front.pdf"), back=None, back_probe=None, out_path=str(tmp_path / "out.pdf"))
+    finally:
+        merger.close()
+    assert merger.proc.returncode == 1

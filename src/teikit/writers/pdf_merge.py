@@ -334,6 +334,10 @@ def _reply(answer: dict) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.stdin, _reply)
+    try:
+        serve(sys.stdin, _reply)
+    except Exception as exc:                 # the caller shows this line (no traceback for users)
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        os._exit(1)
     # Written and answered: the objects need not be freed one by one.
     os._exit(0)
