@@ -312,6 +312,33 @@ def test_bench_outline_one_entry_per_document(bench):
         assert " ".join(title.split()[:4]) in _flat(pages[page]), title
 
 
+def _opening_words(doc: etree._Element, count: int = 3) -> str:
+    """The first words of a document's text after its title, notes left out."""
+    text: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        if el.tag in (f"{{{TEI_NS}}}head", f"{{{TEI_NS}}}note"):
+            return
+        text.append(el.text or "")
+        for child in el:
+            walk(child)
+            text.append(child.tail or "")
+
+    for child in doc:
+        walk(child)
+    return " ".join("".join(text).split()[:count])
+
+
+def test_bench_no_document_title_ends_a_page(bench):
+    """A document's title and the beginning of its text stand on the same page."""
+    tree, _, reader, pages = bench
+    docs = tree.getroot().findall(".//t:div[@type='document']", NS)
+    entries = _outline(reader, depth=1)
+    stranded = [(title, page + 1) for doc, (title, page, _) in zip(docs, entries)
+                if _opening_words(doc) not in _flat(pages[page])]
+    assert not stranded, stranded
+
+
 def test_bench_contents_page_numbers_and_links_point_at_the_documents(bench):
     _, _, reader, pages = bench
     outline = {t.split(".")[0]: page for t, page, _ in _outline(reader, depth=1)}

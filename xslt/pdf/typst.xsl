@@ -346,9 +346,12 @@
 // leaves its footnote on another page (typst/typst#5314, #5603, #6268). So everything that
 // may hold a note is a styled paragraph. A document title is one unbreakable block (that kept
 // every note in place on the benchmark volume) but not a sticky one (sticky titles left 70 of
-// its notes behind): a title can end a page. (Forcing a page break from the
-// remaining space, context { here().position() }, worked but pushed the introspection of a
-// volume to Typst's five-iteration limit.)
+// its notes behind). So that a title does not end a page, its block has room for a few lines
+// of text below it, taken back after the block: a title that has no room for them moves to
+// the next page. (An empty block of that height before the title, drawn over, left 50 notes
+// behind; asking the layout for the remaining space, context { here().position() }, pushed
+// the introspection of a volume to Typst's five-iteration limit.)
+#let title-room = 4em
 
 // The start of a document: a styled paragraph carrying the label, a zero-size heading for
 // the PDF bookmarks, and the step of the document counter the running head reads.
@@ -356,7 +359,8 @@
   v(2.4em, weak: true)
   set par(first-line-indent: 0pt, justify: false)
   set text(weight: "bold", size: 1.1em, hyphenate: false)
-  block(breakable: false, width: 100%)[#par[#box(place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title)))#tk-docs.step()#body] #label(id)]
+  block(breakable: false, width: 100%, inset: (bottom: title-room))[#par[#box(place(heading(level: level, outlined: false, bookmarked: true, numbering: none, title)))#tk-docs.step()#body] #label(id)]
+  v(-title-room)
   v(1.1em, weak: true)
 }
 #let section-start(title, id, level: 1, sticky: true, body) = {
