@@ -542,7 +542,6 @@ class Schematron:
         return found
 
 
-
 def _stylesheet_file(stem: str, xslt: str) -> str:
     """The generated stylesheet as a file, which Saxon may read again while running
     (document('')): named by its content, in a folder only this user can write, so that

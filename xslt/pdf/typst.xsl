@@ -268,16 +268,17 @@
 #set enum(indent: 1.5em, body-indent: 0.6em, spacing: 0.62em)
 #show heading: none
 
-// A note numbered as printed (@n), never by a running counter.
-// Each call and each note text carry a metadata mark with the same key, so the writer can
-// check after typesetting that every note starts on the page of its call (tk-fn-call,
-// tk-fn-text); marks take no space.
 // The call and the note's number are drawn here, as Typst draws them but without the links
 // between call and note: Typst's own marks read the footnote counter and link through the
 // layout, so every paragraph holding a call was laid out again once the layout was known
 // (the benchmark volume's Typst time fell by a sixth without them).
 #show footnote: it => super((it.numbering)(0))
 #show footnote.entry: it => [#h(it.indent)#super((it.note.numbering)(0))#h(0.05em, weak: true)#it.note.body]
+
+// A note numbered as printed (@n), never by a running counter.
+// Each call and each note text carry a metadata mark with the same key, so the writer can
+// check after typesetting that every note starts on the page of its call (tk-fn-call,
+// tk-fn-text); marks take no space.
 #let note(n, key, id: none, body) = {
   let fn = footnote(numbering: _ => n, [#metadata(key)<tk-fn-text>#body])
   [#metadata(key)<tk-fn-call>#(if id == none { fn } else [#fn#label(id)])]
