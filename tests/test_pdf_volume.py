@@ -392,6 +392,23 @@ def test_index_of_persons_and_cross_references(tmp_path, parts):
     assert _page_with(pages, "[Page 7]") in targets
 
 
+def test_the_verso_before_the_index_is_blank(tmp_path):
+    """A body that ends on a right-hand page is followed by an empty left-hand page (no
+    running head, no number) so that the index opens on a right-hand page. (Typeset in
+    parts, the merge adds that page, empty.)"""
+    tree = etree.parse(str(DATA / "persons.xml"))
+    for doc in tree.getroot().findall(".//t:div[@type='document']", NS)[1:]:
+        doc.getparent().remove(doc)
+    source = tmp_path / "one-document.xml"
+    tree.write(str(source), encoding="UTF-8", xml_declaration=True)
+    out = tmp_path / "one-document.pdf"
+    assert render_pdf([source], out, Config(root=tmp_path)).ok
+    reader, pages = _pages(out)
+    index = {t: page for t, page, _ in _outline(reader)}["Index of Persons"]
+    assert index % 2 == 0 and "Index of Persons" in pages[index]          # a recto (page 1 is one)
+    assert pages[index - 2].strip() and not pages[index - 1].strip()      # the body ends on a recto
+
+
 def _page_with(pages: list[str], needle: str) -> int:
     (page,) = [i for i, p in enumerate(pages) if needle in _flat(p)]
     return page

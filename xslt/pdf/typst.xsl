@@ -328,6 +328,9 @@
   header: context {
     let p = here().page()
     if p < body-page() { return }
+    // The blank verso before the index has neither head nor number.
+    let end = query(<tk-body-end>)
+    if end.len() > 0 and end.first().location().page() < p and p < locate(<tk-index>).page() { return }
     let num = if tk-part == none { page-no(here()) }
     let k = tk-docs.get().first() + tk-docs-before
     let starts-here(k) = { let d = query(label(doc-ids.at(k))); d.len() > 0 and d.first().location().page() == p }
@@ -469,7 +472,7 @@
   <xsl:template name="index-of-persons">
     <xsl:if test="exists($persons)">
       <xsl:value-of select="'&#10;// tk-back ' || count($doc-starts) || ' ' || count(//tei:pb[@n]) || '&#10;'"/>
-      <xsl:text>#pagebreak(to: "odd", weak: true)&#10;#section-start("Index of Persons", "tk-index")[Index of Persons]&#10;&#10;</xsl:text>
+      <xsl:text>#metadata(none) &lt;tk-body-end&gt;&#10;#pagebreak(to: "odd", weak: true)&#10;#section-start("Index of Persons", "tk-index")[Index of Persons]&#10;&#10;</xsl:text>
       <xsl:text>#index-of-persons((&#10;</xsl:text>
       <xsl:for-each select="$persons">
         <xsl:text>  (</xsl:text>
