@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -138,8 +138,9 @@ class Book:
         self.first_page.append(self._append(self._open(path, probe)))
         self.probes.append(probe)
 
-    def finish(self, front: str, back: str | None, back_probe: dict | None, out_path: str) -> Merged:
-        """Add the index and the front matter, write the whole PDF to `out_path`."""
+    def finish(self, front: str, back: str | None, back_probe: dict | None, out_path: str) -> int:
+        """Add the index and the front matter, write the whole PDF to `out_path`; the number of
+        pages before the body."""
         out = self.out
         layout = Layout.of_body([probe["pages"] for probe in self.probes], self.probes)
         first_page = {i + 1: start for i, start in enumerate(self.first_page)}
@@ -172,7 +173,7 @@ class Book:
         out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D, St=1)]))
         out.save(out_path, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none)
-        return Merged(front_pages, layout)
+        return front_pages
 
 
 def _size(mediabox) -> tuple[float, float]:
@@ -193,12 +194,16 @@ def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, number_page: pikepdf.Page) -> N
     page.contents_add(b"\nQ\n/Artifact BMC q " + bytes(name) + b" Do Q EMC\n")
 
 
+def _xyz(page: pikepdf.Page, x: float, y: float) -> Array:
+    """A destination at (x, y) of a page, y measured from the top as Typst reports it."""
+    return Array([page.obj, Name.XYZ, x, float(page.mediabox[3]) - y, 0])
+
+
 def _targets(pages: list[pikepdf.Page], layout: Layout, first_page: dict[int, int], has_back: bool) -> dict[str, Array]:
     """Placeholder link → destination array."""
     def dest(piece: int, at: list) -> Array:
         page, x, y = at
-        target = pages[first_page[piece] + page - 1]
-        return Array([target.obj, Name.XYZ, x, float(target.mediabox[3]) - y, 0])
+        return _xyz(pages[first_page[piece] + page - 1], x, y)
 
     found = {LABEL_LINK + name: dest(info["part"] + 1, info["at"]) for name, info in layout.anchors(has_back).items()}
     for number, (part, at) in enumerate(layout.mark_places()):
@@ -223,9 +228,7 @@ def _outline(out: pikepdf.Pdf, pages: list[pikepdf.Page], headings: list[tuple[i
     kids: dict[int, list] = {}                           # id of an item → its children
     stack: list[tuple[int, Dictionary]] = []
     for index, level, title, x, y in headings:
-        page = pages[index]
-        item = out.make_indirect(Dictionary(Title=pikepdf.String(title),
-                                            Dest=Array([page.obj, Name.XYZ, x, float(page.mediabox[3]) - y, 0])))
+        item = out.make_indirect(Dictionary(Title=pikepdf.String(title), Dest=_xyz(pages[index], x, y)))
         while stack and stack[-1][0] >= level:
             stack.pop()
         parent = stack[-1][1] if stack else root
@@ -312,7 +315,7 @@ def serve(commands, reply) -> None:
     """The merge process: one JSON object per line of `commands`, answered through `reply`:
     {"stamp": PDF} the stamp of page numbers (again when the first one fell short);
     {"part": PDF, "probe": …} the next body part, answered {"joined": parts so far};
-    {"finish": {"front": PDF, "back": PDF or null, "back_probe": …, "out": PDF}} answered
+    {"finish": {"front": PDF, "back": PDF or null, "back_probe": …, "out_path": PDF}} answered
     {"front_pages": N} once the whole PDF is written."""
     book = Book()
     for line in commands:
@@ -323,8 +326,7 @@ def serve(commands, reply) -> None:
             book.add_part(command["part"], command["probe"])
             reply({"joined": len(book.probes)})
         elif "finish" in command:
-            merged = book.finish(**command["finish"])
-            reply({"front_pages": merged.front_pages})
+            reply({"front_pages": book.finish(**command["finish"])})
             return
 
 
